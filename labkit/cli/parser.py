@@ -1,0 +1,57 @@
+"""Builds the argument parser from one module per verb.
+
+Each verb module exposes ``register(subparsers, common)``; it adds its parser and
+sets ``run`` to a function taking the parsed arguments and returning an exit
+code. Verb modules import the library lazily so `lab` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from labkit import __version__
+
+# Order here is the order of `lab --help`.
+VERB_MODULES: list[str] = []
+
+
+class Common:
+    """Parent parsers shared by verbs."""
+
+    def __init__(self) -> None:
+        self.workspace = argparse.ArgumentParser(add_help=False)
+        self.workspace.add_argument(
+            "--workspace",
+            metavar="DIR",
+            help="the workspace to act on (default: the one containing the current directory)",
+        )
+        self.json = argparse.ArgumentParser(add_help=False)
+        self.json.add_argument("--json", action="store_true", help="print JSON for scripts")
+        self.learner = argparse.ArgumentParser(add_help=False)
+        self.learner.add_argument(
+            "--learner",
+            metavar="NAME",
+            help="the learner (default: $LAB_LEARNER, else the system user)",
+        )
+        self.learner.add_argument(
+            "--course",
+            metavar="DIR",
+            help="the course directory holding learners/ (default: $LAB_COURSE, "
+            "else the nearest one above the current directory, else here)",
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lab",
+        description="Break-fix labs for release engineering: break a real service, "
+        "recover it, and have the recovery measured.",
+    )
+    parser.add_argument("--version", action="version", version=f"lab {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    common = Common()
+    for name in VERB_MODULES:
+        module = importlib.import_module(f"labkit.cli.{name}")
+        module.register(sub, common)
+    return parser

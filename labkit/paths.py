@@ -1,0 +1,73 @@
+"""Where things live: the kit's own tree, the course directory, learners."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import sys
+from pathlib import Path
+
+from labkit.errors import UsageError
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def labs_dir() -> Path:
+    return Path(os.environ.get("LAB_LABS_DIR") or KIT_ROOT / "labs")
+
+
+def templates_dir() -> Path:
+    return Path(os.environ.get("LAB_TEMPLATES_DIR") or KIT_ROOT / "templates")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("LAB_CACHE_DIR") or KIT_ROOT / ".cache")
+
+
+def wheelhouse_dir() -> Path:
+    return Path(os.environ.get("LAB_WHEELHOUSE") or cache_dir() / "wheelhouse")
+
+
+def bin_dir() -> Path:
+    """The directory holding the kit's console scripts (lab, just, pytest)."""
+    return Path(sys.executable).parent
+
+
+def lab_command() -> str:
+    """An absolute command that runs this kit's CLI from anywhere."""
+    script = bin_dir() / "lab"
+    return str(script) if script.exists() else f"{sys.executable} -m labkit"
+
+
+def course_root(explicit: str | None = None) -> Path:
+    """The course directory: --course, LAB_COURSE, the nearest ancestor of the
+    current directory holding learners/, else the current directory."""
+    chosen = explicit or os.environ.get("LAB_COURSE")
+    if chosen:
+        return Path(chosen).resolve()
+    here = Path.cwd().resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "learners").is_dir():
+            return candidate
+    return here
+
+
+def learner_name(explicit: str | None = None) -> str:
+    """The learner: --learner, LAB_LEARNER, else the system user; must be a slug."""
+    name = explicit if explicit is not None else os.environ.get("LAB_LEARNER")
+    source = "--learner" if explicit is not None else "LAB_LEARNER"
+    if name is None:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no user database entry (some containers)
+            name = "learner"
+        name = re.sub(r"[^a-z0-9_-]", "-", name.lower()).strip("-") or "learner"
+        source = "the system user name"
+    if not _SLUG.match(name):
+        raise UsageError(
+            f"learner name {name!r} from {source} is not a simple name: use lower-case "
+            "letters, digits, '-' and '_' (no path separators, no '..', not empty)"
+        )
+    return name

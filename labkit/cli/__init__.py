@@ -14,11 +14,12 @@ def main(argv: list[str] | None = None) -> int:
     if run is None:
         parser.print_help()
         return 2
+    from checker.errors import CheckerError
     from labkit.errors import LabError
 
     try:
         return int(run(args) or 0)
-    except LabError as err:
+    except (LabError, CheckerError) as err:
         from labkit.cli.render import error
 
         error(err)

@@ -6,14 +6,11 @@ import json
 import sys
 from typing import Any
 
-from labkit.errors import LabError
-
-
-def error(err: LabError) -> None:
+def error(err: Exception) -> None:
     from labkit.console import err_console
 
     err_console.print(f"error: {err}", style="lab.fail", markup=False)
-    if err.hint:
+    if getattr(err, "hint", None):
         err_console.print(err.hint, style="lab.hint", markup=False)
 
 

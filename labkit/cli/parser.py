@@ -13,7 +13,13 @@ import importlib
 from labkit import __version__
 
 # Order here is the order of `lab --help`.
-VERB_MODULES: list[str] = []
+VERB_MODULES = [
+    "status",
+    "artifacts",
+    "deploy",
+    "rollback",
+    "serve",
+]
 
 
 class Common:

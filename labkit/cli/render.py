@@ -6,10 +6,14 @@ import json
 import sys
 from typing import Any
 
+
 def error(err: Exception) -> None:
     from labkit.console import err_console
 
-    err_console.print(f"error: {err}", style="lab.fail", markup=False)
+    text = str(err)
+    # Messages that carry their own [tag] prefix are printed as they are.
+    err_console.print(text if text.startswith("[") else f"error: {text}", style="lab.fail",
+                      markup=False)
     if getattr(err, "hint", None):
         err_console.print(err.hint, style="lab.hint", markup=False)
 

@@ -1,0 +1,262 @@
+"""The evidence journal: an append-only, hash-chained log of events.
+
+One JSON object per line (keys sorted, compact)::
+
+    {"boot": ..., "data": {...}, "event": "release.deployed", "mono_ns": ...,
+     "prev": "<sha256 of the previous line>", "seq": 7, "v": 1, "wall": 1763900000.123}
+
+``prev`` chains every line to the one before it, so an edited, removed or
+reordered line breaks the chain. A head file beside the journal remembers the
+last line written, so an edited or truncated tail is caught too. With
+``LAB_JOURNAL_KEY`` set, every line also carries an HMAC over its content, so
+the chain cannot be rewritten without the key. Appends are one write under an
+exclusive lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+GENESIS = "0" * 64
+KEY_ENV = "LAB_JOURNAL_KEY"
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return "unknown"
+
+
+_BOOT = _boot_id()
+
+
+def _canonical(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _sha(line: str) -> str:
+    return hashlib.sha256(line.encode()).hexdigest()
+
+
+def _mac(key: bytes, obj: dict[str, Any]) -> str:
+    body = {k: v for k, v in obj.items() if k != "hmac"}
+    return hmac.new(key, _canonical(body).encode(), hashlib.sha256).hexdigest()
+
+
+def key_from_env() -> bytes | None:
+    value = os.environ.get(KEY_ENV)
+    return value.encode() if value else None
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    wall: float
+    mono_ns: int
+    boot: str
+    event: str
+    data: dict[str, Any]
+    line: int  # 1-based line in the file
+
+    def seconds_since(self, earlier: Entry) -> float:
+        """Elapsed seconds, monotonic when both come from the same boot."""
+        if self.boot == earlier.boot and self.boot != "unknown":
+            return (self.mono_ns - earlier.mono_ns) / 1e9
+        return self.wall - earlier.wall
+
+
+@dataclass
+class Verdict:
+    intact: bool
+    lines: int
+    problem: str | None = None  # edited | removed | reordered | truncated | forged | malformed
+    line: int | None = None
+    message: str = "intact"
+    keyed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "intact": self.intact,
+            "lines": self.lines,
+            "problem": self.problem,
+            "line": self.line,
+            "message": self.message,
+            "keyed": self.keyed,
+        }
+
+
+class Journal:
+    def __init__(self, path: Path | str, key: bytes | None = None) -> None:
+        self.path = Path(path)
+        self.head_path = self.path.with_name(self.path.name + ".head")
+        self.key = key if key is not None else key_from_env()
+
+    # -- writing -----------------------------------------------------------
+    def append(self, event: str, data: dict[str, Any] | None = None) -> Entry:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            last = _last_line(fd)
+            if last is None:
+                seq, prev = 1, GENESIS
+            else:
+                seq, prev = json.loads(last)["seq"] + 1, _sha(last)
+            record: dict[str, Any] = {
+                "v": SCHEMA_VERSION,
+                "seq": seq,
+                "wall": round(time.time(), 6),
+                "mono_ns": time.monotonic_ns(),
+                "boot": _BOOT,
+                "event": event,
+                "data": data or {},
+                "prev": prev,
+            }
+            if self.key:
+                record["hmac"] = _mac(self.key, record)
+            line = _canonical(record)
+            os.write(fd, (line + "\n").encode())
+            os.fsync(fd)
+            _write_head(self.head_path, seq, _sha(line))
+        finally:
+            os.close(fd)  # releases the lock
+        return _entry(record, seq)
+
+    # -- reading -----------------------------------------------------------
+    def entries(self) -> list[Entry]:
+        """Every well-formed entry, in file order (use verify() to judge them)."""
+        out = []
+        for number, raw in enumerate(self._lines(), start=1):
+            try:
+                obj = json.loads(raw)
+                out.append(_entry(obj, number))
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
+    def _lines(self) -> list[str]:
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return []
+        return [raw for raw in text.split("\n") if raw != ""]
+
+    def verify(self) -> Verdict:
+        lines = self._lines()
+        keyed = self.key is not None
+        prev = GENESIS
+        expected_seq = 1
+        seen_seqs: set[int] = set()
+        for number, raw in enumerate(lines, start=1):
+            try:
+                obj = json.loads(raw)
+                seq = obj["seq"]
+                claimed_prev = obj["prev"]
+            except (ValueError, KeyError, TypeError):
+                return _broken(len(lines), "malformed", number, "is not a journal entry", keyed)
+            if not isinstance(seq, int) or seq < 1:
+                return _broken(len(lines), "malformed", number, "has no valid sequence number", keyed)
+            if keyed:
+                mac = obj.get("hmac")
+                if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(self.key, obj)):
+                    return _broken(
+                        len(lines), "forged", number, "does not carry a valid HMAC for the key", keyed
+                    )
+            if seq != expected_seq:
+                if seq in seen_seqs or seq < expected_seq:
+                    kind, what = "reordered", f"repeats or goes back to entry {seq}"
+                elif seq > expected_seq:
+                    kind, what = "removed", f"follows entry {expected_seq - 1} but is entry {seq}"
+                return _broken(len(lines), kind, number, what, keyed)
+            if claimed_prev != prev:
+                return _broken(
+                    len(lines), "edited", max(number - 1, 1),
+                    "was changed after it was written (the next entry's hash does not match)"
+                    if number > 1 else "was changed after it was written",
+                    keyed,
+                )
+            seen_seqs.add(seq)
+            prev = _sha(raw)
+            expected_seq = seq + 1
+        head = _read_head(self.head_path)
+        notes: list[str] = []
+        if head is not None:
+            head_seq, head_sha = head
+            if head_seq > len(lines):
+                return _broken(
+                    len(lines), "truncated", len(lines) + 1,
+                    f"is missing: the journal ends at entry {len(lines)} but {head_seq} were written",
+                    keyed,
+                )
+            if _sha(lines[head_seq - 1]) != head_sha:
+                return _broken(
+                    len(lines), "edited", head_seq, "was changed after it was written", keyed
+                )
+            if head_seq < len(lines):
+                notes.append(f"{len(lines) - head_seq} entries after the last recorded head")
+        elif lines:
+            notes.append("no head file; the last entry cannot be checked")
+        return Verdict(True, len(lines), keyed=keyed, notes=notes,
+                       message=f"intact ({len(lines)} entries{', keyed' if keyed else ''})")
+
+
+def _broken(total: int, kind: str, line: int, what: str, keyed: bool) -> Verdict:
+    return Verdict(False, total, kind, line, f"line {line} {what}", keyed)
+
+
+def _entry(obj: dict[str, Any], line: int) -> Entry:
+    return Entry(
+        seq=int(obj["seq"]),
+        wall=float(obj["wall"]),
+        mono_ns=int(obj["mono_ns"]),
+        boot=str(obj.get("boot", "unknown")),
+        event=str(obj["event"]),
+        data=dict(obj.get("data") or {}),
+        line=line,
+    )
+
+
+def _last_line(fd: int) -> str | None:
+    size = os.lseek(fd, 0, os.SEEK_END)
+    if size == 0:
+        return None
+    chunk = 4096
+    end = size
+    buf = b""
+    while end > 0:
+        start = max(0, end - chunk)
+        buf = os.pread(fd, end - start, start) + buf
+        end = start
+        stripped = buf.rstrip(b"\n")
+        if b"\n" in stripped or end == 0:
+            return stripped.rsplit(b"\n", 1)[-1].decode()
+    return None
+
+
+def _write_head(path: Path, seq: int, sha: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"seq": seq, "sha256": sha}))
+    os.replace(tmp, path)
+
+
+def _read_head(path: Path) -> tuple[int, str] | None:
+    try:
+        obj = json.loads(path.read_text())
+        return int(obj["seq"]), str(obj["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def events(path: Path | str) -> list[Entry]:
+    return Journal(path).entries()

@@ -1,0 +1,75 @@
+"""lab serve | lab stop: the workspace supervisor's lifecycle."""
+
+from __future__ import annotations
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("serve", parents=[common.workspace, common.json],
+                       help="start the workspace's supervisor (router on 127.0.0.1)",
+                       description="Start the supervisor that owns the public port and forwards "
+                       "to the serving release. After a crash it brings back the release that "
+                       "was serving.")
+    p.set_defaults(run=run_serve)
+    p = sub.add_parser("stop", parents=[common.workspace, common.json],
+                       help="stop the supervisor and every backend it runs")
+    p.set_defaults(run=run_stop)
+
+
+def run_serve(args) -> int:
+    from labkit.cli.render import print_json
+    from labkit.console import say
+    from labkit.runtime.control import ensure_running
+    from labkit.runtime.layout import Workspace
+
+    ws = Workspace.find(args.workspace)
+    status = ensure_running(ws).call("status")
+    if args.json:
+        print_json(status)
+        return 0
+    serving = status.get("active") or "nothing yet"
+    say(f"[serve] {status['url']} (supervisor {status['pid']}), serving {serving}")
+    return 0
+
+
+def run_stop(args) -> int:
+    import time
+
+    from labkit.cli.render import print_json
+    from labkit.console import say
+    from labkit.runtime.control import Control
+    from labkit.runtime.layout import Workspace
+
+    ws = Workspace.find(args.workspace)
+    control = Control(ws)
+    if not control.alive():
+        if args.json:
+            print_json({"stopped": False, "was_running": False})
+        else:
+            say("[serve] the supervisor is not running")
+        return 0
+    pid = control.call("status")["pid"]
+    control.call("shutdown")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.02)
+    if args.json:
+        print_json({"stopped": not _alive(pid), "was_running": True, "pid": pid})
+    else:
+        say(f"[serve] supervisor {pid} stopped")
+    return 0
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie is as good as gone
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False

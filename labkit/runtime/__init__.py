@@ -1,0 +1,1 @@
+"""The release runtime: artifact store, release history, router, backends."""

@@ -1,0 +1,224 @@
+"""The artifact store: `artifacts/<app>-<version>.tar` plus a manifest beside each.
+
+The manifest (`<app>-<version>.manifest.json`) holds the version, the commit it
+was built from, the sha256 and size of the tar, and the build seconds. An
+artifact is *verified* when its tar exists and hashes to its manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tarfile
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from labkit.errors import ArtifactError
+from labkit.runtime import failpoints
+from labkit.runtime.fsutil import atomic_write_json, read_json
+from labkit.runtime.layout import Workspace, check_version
+
+MANIFEST_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class ArtifactInfo:
+    version: str
+    file: str
+    commit: str | None
+    size: int
+    sha256: str | None
+    build_seconds: float | None
+    verified: bool
+    problem: str | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ArtifactStore:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.dir = ws.artifacts
+
+    def tar_path(self, version: str) -> Path:
+        return self.dir / self.ws.artifact_name(version)
+
+    def manifest_path(self, version: str) -> Path:
+        return self.dir / f"{self.ws.spec.app}-{version}.manifest.json"
+
+    def versions(self) -> list[str]:
+        """Versions whose tar is present, in no particular order."""
+        prefix = f"{self.ws.spec.app}-"
+        if not self.dir.is_dir():
+            return []
+        return sorted(
+            p.name[len(prefix):-len(".tar")]
+            for p in self.dir.glob(f"{prefix}*.tar")
+            if p.is_file()
+        )
+
+    def has(self, version: str) -> bool:
+        return self.tar_path(version).is_file()
+
+    def manifest(self, version: str) -> dict | None:
+        """The manifest of the tar on disk (settling a replacement a crash interrupted)."""
+        data = read_json(self.manifest_path(version))
+        if not isinstance(data, dict):
+            return None
+        incoming = data.get("next")
+        if isinstance(incoming, dict) and self.has(version):
+            if sha256_file(self.tar_path(version)) == incoming.get("sha256"):
+                return incoming
+            return {k: v for k, v in data.items() if k != "next"}
+        return data
+
+    def info(self, version: str) -> ArtifactInfo:
+        tar = self.tar_path(version)
+        manifest = self.manifest(version) or {}
+        problem = self._problem(version, manifest)
+        return ArtifactInfo(
+            version=version,
+            file=tar.name,
+            commit=manifest.get("commit"),
+            size=tar.stat().st_size if tar.exists() else 0,
+            sha256=manifest.get("sha256"),
+            build_seconds=manifest.get("build_seconds"),
+            verified=problem is None,
+            problem=problem,
+        )
+
+    def _problem(self, version: str, manifest: dict) -> str | None:
+        tar = self.tar_path(version)
+        if not tar.is_file():
+            return "missing"
+        if not manifest:
+            return "no manifest"
+        if manifest.get("version") != version:
+            return "manifest names another version"
+        if tar.stat().st_size != manifest.get("size"):
+            return "size differs from its manifest"
+        if sha256_file(tar) != manifest.get("sha256"):
+            return "sha256 differs from its manifest (corrupt)"
+        return None
+
+    def verify(self, version: str) -> dict:
+        """The manifest of a verified artifact; ArtifactError otherwise."""
+        check_version(version)
+        manifest = self.manifest(version) or {}
+        problem = self._problem(version, manifest)
+        if problem == "missing":
+            raise ArtifactError(
+                f"no artifact for {version}: {self.dir.name}/{self.tar_path(version).name} does not exist",
+                hint=f"build it first: lab artifacts build {version}",
+            )
+        if problem:
+            raise ArtifactError(
+                f"artifact {self.tar_path(version).name} failed verification: {problem}",
+                hint=f"rebuild it: lab artifacts build {version} --ref {self.ws.spec.tag(version)}",
+            )
+        return manifest
+
+    def store(self, version: str, payload: Path, *, commit: str, ref: str, seconds: float) -> dict:
+        """Pack ``payload`` into the store atomically and write its manifest."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{version}.", suffix=".tar.tmp", dir=self.dir)
+        os.close(fd)
+        try:
+            with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
+                for path in sorted(payload.rglob("*")):
+                    rel = path.relative_to(payload).as_posix()
+                    info = tar.gettarinfo(str(path), arcname=rel)
+                    info.uid = info.gid = 0
+                    info.uname = info.gname = ""
+                    if info.isreg():
+                        with path.open("rb") as handle:
+                            tar.addfile(info, handle)
+                    elif info.isdir() or info.issym():
+                        tar.addfile(info)
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            manifest = {
+                "schema_version": MANIFEST_SCHEMA,
+                "app": self.ws.spec.app,
+                "version": version,
+                "commit": commit,
+                "ref": ref,
+                "sha256": sha256_file(Path(tmp)),
+                "size": os.path.getsize(tmp),
+                "build_seconds": round(seconds, 3),
+                "built_at": round(time.time(), 3),
+            }
+            # Three atomic steps, each leaving a verifiable artifact behind: announce
+            # the incoming tar in the old manifest, swap the tar, settle the manifest.
+            failpoints.hit("store.packed")
+            current = self.manifest(version)
+            if current and self.has(version):
+                atomic_write_json(self.manifest_path(version), {**current, "next": manifest})
+            else:
+                atomic_write_json(self.manifest_path(version), manifest)
+            failpoints.hit("store.announced")
+            os.replace(tmp, self.tar_path(version))
+            failpoints.hit("store.swapped")
+            atomic_write_json(self.manifest_path(version), manifest)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return manifest
+
+    def remove(self, version: str) -> None:
+        """Delete an artifact: the tar first (it is what makes an artifact exist)."""
+        for path in (self.tar_path(version), self.manifest_path(version)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            failpoints.hit("store.removing")
+
+    def unpack(self, version: str, dest: Path) -> None:
+        """Extract a verified artifact into ``dest`` (atomically: temp dir then rename)."""
+        manifest = self.verify(version)
+        marker = dest / ".artifact-sha256"
+        if marker.is_file() and marker.read_text().strip() == manifest["sha256"]:
+            return
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=dest.parent))
+        try:
+            with tarfile.open(self.tar_path(version)) as tar:
+                _extract(tar, tmp)
+            failpoints.hit("unpack.extracted")
+            (tmp / ".artifact-sha256").write_text(manifest["sha256"] + "\n")
+            if dest.exists():
+                _rmtree(dest)
+            os.replace(tmp, dest)
+        except BaseException:
+            _rmtree(tmp)
+            raise
+
+
+def _extract(tar: tarfile.TarFile, dest: Path) -> None:
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(dest, filter="data")
+        return
+    root = dest.resolve()
+    for member in tar.getmembers():  # Python < 3.12 without the data filter
+        target = (dest / member.name).resolve()
+        if root not in (target, *target.parents) or member.isdev() or member.islnk():
+            raise ArtifactError(f"artifact member {member.name!r} points outside the release")
+    tar.extractall(dest)
+
+
+def _rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,93 @@
+"""The process backend: a release is an unpacked tarball run as a child process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import sys
+
+from labkit.runtime.artifacts import ArtifactStore
+from labkit.runtime.backends.base import Backend, Running
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class ProcessRunning(Running):
+    def __init__(self, version: str, port: int, proc: asyncio.subprocess.Process, log) -> None:
+        self.version = version
+        self.port = port
+        self.proc = proc
+        self.ident = str(proc.pid)
+        self.log = log
+
+    def alive(self) -> bool:
+        return self.proc.returncode is None
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), timeout)
+            except asyncio.TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    self.proc.kill()
+                await self.proc.wait()
+        with contextlib.suppress(Exception):
+            self.log.close()
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            with open(self.log.name, errors="replace") as handle:
+                return "".join(handle.readlines()[-lines:])
+        except OSError:
+            return ""
+
+
+class ProcessBackend(Backend):
+    kind = "process"
+
+    def release_dir(self, version: str):
+        return self.ws.unpacked / version
+
+    def prepare(self, version: str) -> None:
+        ArtifactStore(self.ws).unpack(version, self.release_dir(version))
+
+    def prepared(self, version: str) -> bool:
+        return (self.release_dir(version) / ".artifact-sha256").is_file()
+
+    def discard(self, version: str) -> None:
+        shutil.rmtree(self.release_dir(version), ignore_errors=True)
+
+    async def start(self, version: str, port: int) -> Running:
+        spec = self.ws.spec
+        root = self.release_dir(version)
+        argv = [sys.executable if part == "python" else part for part in spec.run]
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER")
+        }
+        env.update({
+            "PORT": str(port),
+            "LAB_VERSION": version,
+            "PYTHONPATH": os.pathsep.join(str(root / p) for p in spec.pythonpath),
+            "PYTHONUNBUFFERED": "1",
+        })
+        logs = self.ws.state / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = open(logs / f"{spec.app}-{version}.log", "ab")  # noqa: SIM115 (kept by the handle)
+        proc = await asyncio.create_subprocess_exec(
+            *argv, cwd=root, env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=log, stderr=asyncio.subprocess.STDOUT, preexec_fn=_die_with_parent,
+        )
+        return ProcessRunning(version, port, proc, log)

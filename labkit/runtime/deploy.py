@@ -1,0 +1,166 @@
+"""Deploy and rollback: verify, bring the release up, flip the router's pointer.
+
+Rollback is a deploy of an older artifact. When that artifact still exists the
+previous backend is warm and the rollback is a pointer flip; when it is gone,
+rollback stops with exit 3 unless asked to rebuild it from its git tag.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+from labkit.errors import ArtifactError, NoRollbackPath, UsageError
+from labkit.runtime import failpoints
+from labkit.runtime.artifacts import ArtifactStore
+from labkit.runtime.backends import get_backend
+from labkit.runtime.build import build
+from labkit.runtime.control import Control, ensure_running
+from labkit.runtime.history import History
+from labkit.runtime.layout import Workspace, check_version
+
+
+@dataclass
+class DeployResult:
+    version: str
+    previous: str | None
+    mode: str  # deploy | flip | rebuild
+    seconds: float
+    switch_ns: int | None
+    rebuild_seconds: float | None = None
+    url: str | None = None
+    changed: bool = True
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def serving(ws: Workspace) -> str | None:
+    control = Control(ws)
+    if control.alive():
+        return control.call("status").get("active")
+    return History(ws.history_path).serving()
+
+
+def _deploy_locked(ws: Workspace, version: str, *, mode: str, started: float,
+                   extra: dict | None = None) -> DeployResult:
+    check_version(version)
+    ArtifactStore(ws).verify(version)
+    control = ensure_running(ws)
+    status = control.call("status")
+    if status.get("active") == version:
+        return DeployResult(version, History(ws.history_path).previous(), mode,
+                            time.monotonic() - started, None, url=status.get("url"), changed=False)
+    backend = get_backend(ws)
+    backend.prepare(version)
+    failpoints.hit("deploy.prepared")
+    control.call("start", version=version, timeout=120)
+    failpoints.hit("deploy.started")
+    record = {"mode": mode, **(extra or {})}
+    reply = control.call("switch", version=version, record=record, timeout=120)
+    failpoints.hit("deploy.switched")
+    return DeployResult(version, reply.get("previous"), mode, time.monotonic() - started,
+                        reply.get("switch_ns"), url=f"http://127.0.0.1:{reply.get('port')}/")
+
+
+def deploy(ws: Workspace, version: str) -> DeployResult:
+    started = time.monotonic()
+    with ws.lock("another deploy, rollback or prune"):
+        return _deploy_locked(ws, version, mode="deploy", started=started)
+
+
+@dataclass
+class RollbackPlan:
+    current: str | None
+    target: str | None
+    available: list[str]
+
+
+def rebuild_estimate(ws: Workspace) -> str:
+    times = History(ws.history_path).build_times()
+    if times is None:
+        return "no build has been measured yet, so no estimate"
+    if times.count == 1:
+        return f"about {times.median:.1f} s (one build measured)"
+    return (f"about {times.median:.1f} s (median of {times.count} measured builds, "
+            f"{times.low:.1f}-{times.high:.1f} s)")
+
+
+def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
+             say=lambda line: None) -> DeployResult:
+    started = time.monotonic()
+    store = ArtifactStore(ws)
+    history = History(ws.history_path)
+    with ws.lock("another deploy, rollback or prune"):
+        current = serving(ws)
+        target = check_version(to) if to else history.previous()
+        say(f"[rollback] looking for the previous release in {ws.artifacts.name}/ ...")
+        if target is None:
+            ws.journal.append("rollback.failed", {"from": current, "to": None,
+                                                  "reason": "no previous release in history"})
+            raise NoRollbackPath(
+                f"[rollback] ERROR: no previous release in the history of {ws.root.name} "
+                f"(only {current or 'nothing'} was ever served)"
+            )
+        if target == current:
+            raise UsageError(f"{target} is already serving; nothing to roll back to")
+        ws.journal.append("rollback.started", {"from": current, "to": target, "rebuild": rebuild})
+        failpoints.hit("rollback.started")
+        problem = None
+        if not store.has(target):
+            problem = "missing"
+        else:
+            try:
+                store.verify(target)
+            except ArtifactError as err:
+                problem = str(err)
+        if problem and not rebuild:
+            ws.journal.append("rollback.failed", {"from": current, "to": target,
+                                                  "reason": problem})
+            if problem == "missing":
+                raise NoRollbackPath(
+                    f"[rollback] ERROR: no prior release tag found (last available: "
+                    f"{_last_available(ws, current)})",
+                    hint=f"[rollback] rebuilding {target} from {ws.spec.tag(target)} would take "
+                    f"{rebuild_estimate(ws)}; run: lab rollback --rebuild",
+                )
+            raise ArtifactError(f"[rollback] ERROR: refusing {target}: {problem}",
+                                hint="rebuild it from its tag: lab rollback --rebuild")
+        rebuild_seconds = None
+        mode = "flip"
+        if problem:
+            say(f"[rollback] rebuilding {target} from {ws.spec.tag(target)} ...")
+            result = build(ws, target, ws.spec.tag(target))
+            rebuild_seconds = result.seconds
+            mode = "rebuild"
+        result = _deploy_locked(ws, target, mode=mode, started=started,
+                                extra={"rollback_from": current})
+        result.rebuild_seconds = rebuild_seconds
+        ws.journal.append("rollback.finished", {
+            "from": current, "to": target, "mode": mode,
+            "seconds": round(result.seconds, 3), "rebuild_seconds": rebuild_seconds,
+        })
+        return result
+
+
+def _last_available(ws: Workspace, current: str | None) -> str:
+    store = ArtifactStore(ws)
+    present = set(store.versions())
+    order = [v for v in History(ws.history_path).release_order() if v in present]
+    order += sorted(present - set(order))
+    if not order:
+        return "none"
+    newest = order[-1]
+    name = ws.artifact_name(newest)
+    return f"{name}, current" if newest == current else name
+
+
+def previous_available(ws: Workspace) -> str:
+    """The previous release's version if its artifact exists (exit 3 otherwise)."""
+    target = History(ws.history_path).previous()
+    if target is None:
+        raise NoRollbackPath("no release was served before the current one")
+    if not ArtifactStore(ws).has(target):
+        raise NoRollbackPath(f"the previous release {target} has no artifact "
+                             f"({ws.artifact_name(target)} is gone)")
+    return target

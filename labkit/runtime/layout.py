@@ -1,0 +1,97 @@
+"""A workspace on disk: a git repo holding the app, `.lab/` (state) and `artifacts/`."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cached_property
+from pathlib import Path
+
+from checker.journal import Journal
+from labkit.errors import UsageError, WorkspaceError
+from labkit.runtime import service
+
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
+LOCK_TIMEOUT_ENV = "LAB_LOCK_TIMEOUT"
+
+
+def check_version(version: str) -> str:
+    if not _VERSION.match(version or ""):
+        raise UsageError(
+            f"{version!r} is not a release version: use letters, digits, '.', '-', '+' (e.g. 1.2.3)"
+        )
+    return version
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    @classmethod
+    def find(cls, explicit: str | None = None) -> Workspace:
+        """The workspace named by --workspace, else the one containing the current directory."""
+        if explicit:
+            root = Path(explicit)
+            if not (root / service.FILENAME).is_file():
+                raise WorkspaceError(
+                    f"{root} is not a workspace: it has no {service.FILENAME}"
+                )
+            return cls(root)
+        here = Path.cwd().resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / service.FILENAME).is_file() and (candidate / ".git").exists():
+                return cls(candidate)
+        raise WorkspaceError(
+            f"{here} is not inside a workspace (no {service.FILENAME} above it)",
+            hint="run this inside learners/<name>/phase-NN/, or pass --workspace DIR",
+        )
+
+    @cached_property
+    def spec(self) -> service.ServiceSpec:
+        return service.load(self.root)
+
+    # -- paths ---------------------------------------------------------------
+    @property
+    def state(self) -> Path:
+        return self.root / ".lab"
+
+    @property
+    def artifacts(self) -> Path:
+        return self.root / "artifacts"
+
+    @property
+    def unpacked(self) -> Path:
+        return self.state / "unpacked"
+
+    @property
+    def history_path(self) -> Path:
+        return self.state / "releases.jsonl"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.state / "journal.jsonl"
+
+    @property
+    def router_path(self) -> Path:
+        return self.state / "router.json"
+
+    @property
+    def control_path(self) -> Path:
+        return self.state / "control.sock"
+
+    @property
+    def supervisor_log(self) -> Path:
+        return self.state / "supervisor.log"
+
+    @cached_property
+    def journal(self) -> Journal:
+        return Journal(self.journal_path)
+
+    def lock(self, what: str = "another release command"):
+        from labkit.runtime.fsutil import file_lock
+
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "120"))
+        return file_lock(self.state / "release.lock", timeout=timeout, what=what)
+
+    def artifact_name(self, version: str) -> str:
+        return f"{self.spec.app}-{version}.tar"

@@ -1,0 +1,46 @@
+"""What a workspace is doing right now, as data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labkit.errors import SupervisorError
+from labkit.runtime.artifacts import ArtifactStore
+from labkit.runtime.control import Control
+from labkit.runtime.fsutil import read_json
+from labkit.runtime.history import History
+from labkit.runtime.layout import Workspace
+
+
+def runtime_status(ws: Workspace) -> dict[str, Any]:
+    history = History(ws.history_path)
+    store = ArtifactStore(ws)
+    present = store.versions()
+    saved = read_json(ws.router_path, {}) or {}
+    out: dict[str, Any] = {
+        "workspace": str(ws.root),
+        "app": ws.spec.app,
+        "supervisor": {"running": False},
+        "serving": None,
+        "warm": None,
+        "previous": history.previous(),
+        "artifacts": present,
+    }
+    try:
+        live = Control(ws).call("status", timeout=3.0)
+    except SupervisorError:
+        live = None
+    if live is None:
+        out["supervisor"] = {"running": False, "was_serving": saved.get("active")}
+        out["serving"] = None
+    else:
+        out["supervisor"] = {"running": True, "pid": live["pid"], "port": live["port"],
+                             "url": live["url"], "uptime_s": live["uptime_s"],
+                             "backend": live["backend"], "backends": live["backends"]}
+        out["serving"] = live["active"]
+        out["warm"] = live["warm"]
+        for key in ("probe",):
+            if key in live:
+                out[key] = live[key]
+    out["rollback_available"] = out["previous"] in present if out["previous"] else False
+    return out

@@ -19,6 +19,7 @@ VERB_MODULES = [
     "deploy",
     "rollback",
     "serve",
+    "journal",
 ]
 
 

@@ -67,6 +67,7 @@ class Supervisor:
         self.warm: str | None = None
         self.started = time.time()
         self.stopping = asyncio.Event()
+        self.ready = asyncio.Event()  # control answers only once the restore is done
         self.history = History(ws.history_path)
         self.last_switch_ns: int | None = None
         self.op_lock = asyncio.Lock()
@@ -217,6 +218,7 @@ class Supervisor:
         try:
             line = await reader.readline()
             req = json.loads(line)
+            await self.ready.wait()
             handler = getattr(self, f"op_{req.get('op')}", None)
             if handler is None:
                 reply = {"ok": False, "error": f"unknown operation {req.get('op')!r}"}
@@ -282,6 +284,7 @@ class Supervisor:
         log(f"supervisor {os.getpid()} listening on http://127.0.0.1:{port}/")
         for ext in self.extensions:
             ext.begin()
+        self.ready.set()
         await self.stopping.wait()
         log("shutting down")
         for ext in self.extensions:

@@ -1,0 +1,98 @@
+"""kill -9 of the CLI at every step leaves a serving release, verifiable artifacts,
+and a next command that works."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+from support import LAB, base_env, http_get, lab, lab_json, public_url, wait_for
+
+
+def served(ws) -> str:
+    code, body = http_get(public_url(ws) + "/version")
+    assert code == 200, body
+    return json.loads(body)["version"]
+
+
+def assert_invariants(ws, serving_one_of: set[str]) -> None:
+    assert served(ws) in serving_one_of
+    listing = lab_json("artifacts", "list", cwd=ws)
+    bad = [a for a in listing["artifacts"] if not a["verified"]]
+    assert not bad, f"unverifiable artifacts after the crash: {bad}"
+    assert listing["serving"] == served(ws)
+    assert lab("journal", "verify", cwd=ws, check=False).returncode == 0
+
+
+def crash(ws, failpoint: str, *args: str) -> None:
+    proc = subprocess.run([*LAB, *args], cwd=ws, env=base_env(LAB_FAILPOINT=failpoint),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr)
+
+
+BUILD_POINTS = ["build.exported", "build.recipe_done", "store.packed", "store.announced",
+                "store.swapped"]
+
+
+@pytest.mark.parametrize("point", BUILD_POINTS)
+def test_killed_rebuild_of_an_existing_artifact(built, point):
+    lab("deploy", "1.0.1", cwd=built)
+    crash(built, point, "artifacts", "build", "1.0.1", "--ref", "v1.0.1")
+    assert_invariants(built, {"1.0.1"})
+    assert (built / "artifacts" / "mini-1.0.1.tar").exists()
+    lab("artifacts", "build", "1.0.1", "--ref", "v1.0.1", cwd=built)
+    lab("rollback", "--to", "1.0.0", cwd=built)
+    lab("deploy", "1.0.1", cwd=built)
+    assert served(built) == "1.0.1"
+
+
+@pytest.mark.parametrize("point", ["unpack.extracted", "deploy.prepared", "deploy.started",
+                                   "deploy.switched"])
+def test_killed_deploy(built, point):
+    lab("deploy", "1.0.0", cwd=built)
+    crash(built, point, "deploy", "1.0.2")
+    expected = {"1.0.2"} if point == "deploy.switched" else {"1.0.0"}
+    assert_invariants(built, expected)
+    lab("deploy", "1.0.2", cwd=built)
+    assert served(built) == "1.0.2"
+
+
+def test_killed_rollback(built):
+    lab("deploy", "1.0.0", cwd=built)
+    lab("deploy", "1.0.1", cwd=built)
+    crash(built, "rollback.started", "rollback")
+    assert_invariants(built, {"1.0.1"})
+    assert lab_json("rollback", cwd=built)["version"] == "1.0.0"
+
+
+@pytest.mark.parametrize("point", ["store.removing", "prune.removed"])
+def test_killed_prune(built, point):
+    lab("deploy", "1.0.2", cwd=built)
+    crash(built, point, "artifacts", "prune", "--keep", "1")
+    assert_invariants(built, {"1.0.2"})
+    lab("artifacts", "prune", "--keep", "1", cwd=built)
+    assert [p.name for p in (built / "artifacts").glob("*.tar")] == ["mini-1.0.2.tar"]
+
+
+def test_kill_at_random_moments_of_deploys_and_rollbacks(built):
+    rng = random.Random(3801)
+    lab("deploy", "1.0.0", cwd=built)
+    for round_ in range(6):
+        args = ["deploy", rng.choice(["1.0.1", "1.0.2"])] if round_ % 2 == 0 else ["rollback"]
+        proc = subprocess.Popen([*LAB, *args], cwd=built, env=base_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        delay = rng.uniform(0.05, 0.6)
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)
+        proc.kill()
+        proc.wait()
+        wait_for(lambda: lab("status", "--json", cwd=built, check=False).returncode == 0,
+                 what="status to answer")
+        assert_invariants(built, {"1.0.0", "1.0.1", "1.0.2"})
+    lab("deploy", "1.0.2", cwd=built, check=False)
+    assert served(built) == "1.0.2"

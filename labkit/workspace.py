@@ -42,6 +42,13 @@ _KIT_GIT = (
     "-c", "tag.gpgsign=false",
     "-c", "core.hooksPath=/dev/null",
 )
+# Variables that would point git at another repo or override the identities
+# set here; a caller's environment (a hook, a test harness) may carry them.
+_GIT_OVERRIDES = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
+    "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
+)
 
 
 def workspace_dir(course: Path, learner: str, phase: int) -> Path:
@@ -178,10 +185,12 @@ def _sync(repo: Path, src: Path, files: list[Path]) -> None:
 def _commit_and_tag(repo: Path, digest: str) -> None:
     _git(repo, "add", "-A", "-f", ".")
     changed = subprocess.run(
-        ["git", *_KIT_GIT, "diff", "--cached", "--quiet"], cwd=repo, capture_output=True
+        ["git", *_KIT_GIT, "diff", "--cached", "--quiet"],
+        cwd=repo, capture_output=True, env=_git_env(),
     ).returncode != 0
     has_head = subprocess.run(
-        ["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=repo, capture_output=True
+        ["git", "rev-parse", "-q", "--verify", "HEAD"],
+        cwd=repo, capture_output=True, env=_git_env(),
     ).returncode == 0
     if changed or not has_head:
         _git(repo, "commit", "-q", "--allow-empty", "-m", f"template snapshot {digest[:12]}")
@@ -193,9 +202,13 @@ def _commit_and_tag(repo: Path, digest: str) -> None:
     (repo / ".git" / _DIGEST_FILE).write_text(digest + "\n")
 
 
+def _git_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _GIT_OVERRIDES}
+
+
 def _git(repo: Path, *args: str) -> str:
     result = subprocess.run(
-        ["git", *_KIT_GIT, *args], cwd=repo, capture_output=True, text=True
+        ["git", *_KIT_GIT, *args], cwd=repo, capture_output=True, text=True, env=_git_env()
     )
     if result.returncode != 0:
         raise WorkspaceError(
@@ -308,7 +321,7 @@ def _staging_dir(final: Path) -> Path:
 def _learner_git(repo: Path, *args: str) -> str:
     result = subprocess.run(
         ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=repo, capture_output=True, text=True,
+        cwd=repo, capture_output=True, text=True, env=_git_env(),
     )
     if result.returncode != 0:
         raise WorkspaceError(

@@ -36,5 +36,7 @@ ensure_kit() {
         bootstrap_say "installing into .venv failed (the log above is kept in $log)"
         exit 1
     fi
+    # Byte-compile once, so every `lab` starts fast even where bytecode writing is off.
+    "$venv/bin/python" -m compileall -q "$kit_root/labkit" "$kit_root/checker" >/dev/null 2>&1 || true
     touch "$stamp"
 }

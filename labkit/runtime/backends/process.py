@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ctypes
 import os
 import shutil
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.backends.base import Backend, Running
+
+if TYPE_CHECKING:
+    import asyncio
 
 _PR_SET_PDEATHSIG = 1
 
@@ -33,6 +36,8 @@ class ProcessRunning(Running):
         return self.proc.returncode is None
 
     async def stop(self, timeout: float = 5.0) -> None:
+        import asyncio
+
         if self.proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.proc.send_signal(signal.SIGTERM)
@@ -69,6 +74,8 @@ class ProcessBackend(Backend):
         shutil.rmtree(self.release_dir(version), ignore_errors=True)
 
     async def start(self, version: str, port: int) -> Running:
+        import asyncio
+
         spec = self.ws.spec
         root = self.release_dir(version)
         argv = [sys.executable if part == "python" else part for part in spec.run]

@@ -1,0 +1,142 @@
+"""How fast is a rollback when the previous artifact exists, and when it does not?
+
+    python benchmarks/rollback.py [--json] [--flips 20] [--rate 150]
+
+Builds a workspace of the runtime's test service (or --workspace DIR, an
+existing workspace whose history has a current and a previous release), then
+measures:
+
+- flip_median_s: from starting `lab rollback` to the previous version answering
+  requests through the router (median of --flips rollbacks, alternating);
+- switch_median_ms: the router's own pointer swap, as the supervisor timed it;
+- rebuild_s: `lab rollback --rebuild` after the previous artifact was pruned;
+- requests / failed_requests: a paced load (>= 100 requests/s, fresh connection
+  each) running through alternating deploy/rollback flips;
+- router_rps / direct_rps: keep-alive throughput through the router and
+  straight to the serving backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import (
+    LAB,
+    PacedLoad,
+    base_env,
+    get_version,
+    lab,
+    machine,
+    make_miniapp,
+    median,
+    throughput,
+)
+
+
+def wait_version(port: int, version: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if get_version(port, timeout=1.0) == version:
+            return
+    raise SystemExit(f"{version} never answered on port {port}")
+
+
+def status(ws: Path) -> dict:
+    return json.loads(lab("status", "--json", cwd=ws).stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--flips", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=150.0, help="paced load, requests/s")
+    parser.add_argument("--workspace", type=Path)
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="bench-rollback-")
+    if args.workspace:
+        ws = args.workspace.resolve()
+        st = status(ws)
+        current, previous = st["serving"], st["previous"]
+    else:
+        ws = make_miniapp(Path(tmp.name) / "ws", ["1.0.0", "1.0.1"])
+        for v in ("1.0.0", "1.0.1"):
+            lab("artifacts", "build", v, "--ref", f"v{v}", cwd=ws)
+        lab("deploy", "1.0.0", cwd=ws)
+        lab("deploy", "1.0.1", cwd=ws)
+        current, previous = "1.0.1", "1.0.0"
+    try:
+        port = status(ws)["supervisor"]["port"]
+        # 1. Flips: time from starting `lab rollback` to the previous version answering.
+        flips, switches = [], []
+        for _ in range(args.flips):
+            started = time.monotonic()
+            proc = subprocess.Popen([LAB, "rollback"], cwd=ws, env=base_env(),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            wait_version(port, previous)
+            flips.append(time.monotonic() - started)
+            if proc.wait() != 0:
+                raise SystemExit(proc.stderr.read().decode())
+            switches.append(status(ws)["supervisor"].get("last_switch_ns"))
+            current, previous = previous, current
+        switch_ns = [s for s in switches if s is not None]
+
+        # 2. Zero failed requests under paced load across alternating deploy/rollback flips.
+        with PacedLoad(port, args.rate) as load:
+            for i in range(args.flips):
+                if i % 2 == 0:
+                    lab("deploy", previous, cwd=ws)
+                else:
+                    lab("rollback", cwd=ws)
+                current, previous = previous, current
+        # 3. Throughput through the router and straight to the backend.
+        sup = status(ws)["supervisor"]
+        backend_port = next(b["port"] for b in sup["backends"] if b["version"] == current)
+        direct_rps = throughput(backend_port)
+        router_rps = throughput(port)
+
+        # 4. Rebuild: prune the previous artifact away, then rollback --rebuild.
+        lab("artifacts", "prune", "--keep", "1", cwd=ws)
+        started = time.monotonic()
+        lab("rollback", "--rebuild", cwd=ws)
+        rebuild_s = time.monotonic() - started
+        wait_version(port, previous)
+    finally:
+        lab("stop", cwd=ws, check=False)
+        tmp.cleanup()
+
+    flip_median = median(flips)
+    result = {
+        "benchmark": "rollback",
+        "flips": len(flips),
+        "flip_median_s": round(flip_median, 4),
+        "flip_max_s": round(max(flips), 4),
+        "switch_median_ms": round(median(switch_ns) / 1e6, 4) if switch_ns else None,
+        "rebuild_s": round(rebuild_s, 3),
+        "rebuild_flip_ratio": round(rebuild_s / flip_median, 1),
+        "requests": load.ok + load.failed,
+        "failed_requests": load.failed,
+        "load_rps": round(load.rate, 1),
+        "router_rps": round(router_rps, 1),
+        "direct_rps": round(direct_rps, 1),
+        "router_direct_ratio": round(router_rps / direct_rps, 3) if direct_rps else None,
+        "machine": machine(),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key:>20}: {value}")
+    ok = (result["flip_median_s"] <= 1.0 and (result["switch_median_ms"] or 0) <= 1.0
+          and result["failed_requests"] == 0 and result["router_direct_ratio"] >= 0.5)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

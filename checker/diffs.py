@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "DiffError",
     "DiffSummary",
     "FileChange",
     "looks_like_diff",
@@ -42,6 +43,15 @@ _GIT_HEADER_PREFIXES = (
     "Binary files ",
     "GIT binary patch",
 )
+
+
+class DiffError(ValueError):
+    """A diff that cannot be read; ``line`` is the line of the diff, when known."""
+
+    def __init__(self, line: int | None, reason: str) -> None:
+        self.line = line
+        self.reason = reason
+        super().__init__(reason if line is None else f"line {line}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,7 @@ def _header_path(raw: str, lineno: int) -> str:
         name = re.sub(r"\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( [+-]\d{4})?$", "", name)
     name = _unquote(name)
     if not name:
-        raise ValueError(f"line {lineno}: the file header names no file")
+        raise DiffError(lineno, "the file header names no file")
     if name == DEV_NULL:
         return DEV_NULL
     return _clean_path(name, lineno)
@@ -141,14 +151,12 @@ def _clean_path(name: str, lineno: int) -> str:
     if name.startswith(("a/", "b/")):
         name = name[2:]
     if name.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", name):
-        raise ValueError(
-            f"line {lineno}: the path '{name}' is absolute; use a path inside the project"
-        )
+        raise DiffError(lineno, f"the path '{name}' is absolute; use a path inside the project")
     norm = posixpath.normpath(name.replace("\\", "/"))
     if norm == ".." or norm.startswith("../"):
-        raise ValueError(f"line {lineno}: the path '{name}' points outside the project")
+        raise DiffError(lineno, f"the path '{name}' points outside the project")
     if norm == ".":
-        raise ValueError(f"line {lineno}: the file header names no file")
+        raise DiffError(lineno, "the file header names no file")
     return norm
 
 
@@ -193,18 +201,14 @@ class _File:
         new = self.renamed_to or self.new
         if self.has_header and self.hunks == 0 and not (self.is_new or self.is_deleted):
             name = new if new not in (None, DEV_NULL) else old
-            raise ValueError(
-                f"line {self.lineno}: the change to {name} has no hunk ('@@ ... @@' lines)"
-            )
+            raise DiffError(self.lineno, f"the change to {name} has no hunk ('@@ ... @@' lines)")
         if not self.has_header and not self.git_only:
-            raise ValueError(f"line {self.lineno}: a file section without '---' and '+++' headers")
+            raise DiffError(self.lineno, "a file section without '---' and '+++' headers")
         is_new = self.is_new or old == DEV_NULL
         is_deleted = self.is_deleted or new == DEV_NULL
         path = old if is_deleted else new
         if path is None or path == DEV_NULL:
-            raise ValueError(
-                f"line {self.lineno}: cannot tell which file this part of the diff changes"
-            )
+            raise DiffError(self.lineno, "cannot tell which file this part of the diff changes")
         old_path = old if old not in (None, DEV_NULL, path) else None
         return FileChange(
             path=path,
@@ -220,9 +224,10 @@ class _File:
 def parse_unified_diff(text: str) -> DiffSummary:
     """Read a unified diff (plain ``diff -u`` or ``git diff``).
 
-    Raises ``ValueError`` with one sentence, naming the line of the diff, when
-    the text is not a well-formed diff (hunk counts that do not match their
-    lines, a hunk before any file header, stray lines, no changes at all).
+    Raises :class:`DiffError` (a ``ValueError``) with one sentence, naming the
+    line of the diff, when the text is not a well-formed diff: hunk counts that
+    do not match their lines, a hunk before any file header, stray lines, a
+    path outside the project, or no changes at all.
     """
     lines = _lines(text)
     files: list[FileChange] = []
@@ -269,21 +274,17 @@ def parse_unified_diff(text: str) -> DiffSummary:
             elif line.startswith(("rename to ", "copy to ")):
                 current.renamed_to = _clean_path(_unquote(line.split(" ", 2)[2]), lineno)
             elif line.startswith(("Binary files ", "GIT binary patch")):
-                raise ValueError(
-                    f"line {lineno}: binary changes cannot be checked; a fix changes text files"
+                raise DiffError(
+                    lineno, "binary changes cannot be checked; a fix changes text files"
                 )
             i += 1
             continue
         m = _HUNK.match(line)
         if m or line.startswith("@@"):
             if not m:
-                raise ValueError(
-                    f"line {lineno}: the hunk header is not of the form '@@ -a,b +c,d @@'"
-                )
+                raise DiffError(lineno, "the hunk header is not of the form '@@ -a,b +c,d @@'")
             if current is None or not current.has_header:
-                raise ValueError(
-                    f"line {lineno}: a hunk comes before its '---' and '+++' file headers"
-                )
+                raise DiffError(lineno, "a hunk comes before its '---' and '+++' file headers")
             in_git_header = False
             i = _read_hunk(lines, i, m, current)
             last_hunk_line = lineno
@@ -292,9 +293,10 @@ def parse_unified_diff(text: str) -> DiffSummary:
             i += 1
             continue
         if current is not None and current.hunks and line[:1] in ("+", "-", " ", "\\"):
-            raise ValueError(
-                f"line {lineno}: this line is outside any hunk; the hunk header on line "
-                f"{last_hunk_line} announces fewer lines"
+            raise DiffError(
+                lineno,
+                f"this line is outside any hunk; the hunk header on line "
+                f"{last_hunk_line} announces fewer lines",
             )
         # Anything else (a commit message, prose around the diff) is ignored,
         # as `git apply` and `patch` do.
@@ -302,7 +304,7 @@ def parse_unified_diff(text: str) -> DiffSummary:
         i += 1
     close()
     if not files:
-        raise ValueError("it holds no file changes ('---', '+++' and '@@' lines)")
+        raise DiffError(None, "it holds no file changes ('---', '+++' and '@@' lines)")
     return DiffSummary(files=tuple(files), changed_lines=sum(f.changed for f in files))
 
 
@@ -312,15 +314,16 @@ def _read_hunk(lines: list[str], i: int, m: re.Match[str], current: _File) -> in
     old_left = int(m.group(2)) if m.group(2) is not None else 1
     new_left = int(m.group(4)) if m.group(4) is not None else 1
     if old_left == 0 and new_left == 0:
-        raise ValueError(f"line {header_no}: the hunk header announces no lines")
+        raise DiffError(header_no, "the hunk header announces no lines")
     run_add = run_del = 0
     i += 1
     n = len(lines)
     while old_left > 0 or new_left > 0:
         if i >= n:
-            raise ValueError(
-                f"line {header_no}: the hunk ends early; its header announces "
-                f"{old_left} more old and {new_left} more new lines"
+            raise DiffError(
+                header_no,
+                f"the hunk ends early; its header announces "
+                f"{old_left} more old and {new_left} more new lines",
             )
         line = lines[i]
         tag = line[:1]
@@ -329,8 +332,8 @@ def _read_hunk(lines: list[str], i: int, m: re.Match[str], current: _File) -> in
             continue
         if tag in (" ", ""):
             if old_left == 0 or new_left == 0:
-                raise ValueError(
-                    f"line {i + 1}: the hunk has more lines than its header on line {header_no} says"
+                raise DiffError(
+                    i + 1, f"the hunk has more lines than its header on line {header_no} says"
                 )
             old_left -= 1
             new_left -= 1
@@ -338,22 +341,22 @@ def _read_hunk(lines: list[str], i: int, m: re.Match[str], current: _File) -> in
             run_add = run_del = 0
         elif tag == "-":
             if old_left == 0:
-                raise ValueError(
-                    f"line {i + 1}: the hunk removes more lines than its header on line {header_no} says"
+                raise DiffError(
+                    i + 1, f"the hunk removes more lines than its header on line {header_no} says"
                 )
             old_left -= 1
             run_del += 1
             current.removed += 1
         elif tag == "+":
             if new_left == 0:
-                raise ValueError(
-                    f"line {i + 1}: the hunk adds more lines than its header on line {header_no} says"
+                raise DiffError(
+                    i + 1, f"the hunk adds more lines than its header on line {header_no} says"
                 )
             new_left -= 1
             run_add += 1
             current.added += 1
         else:
-            raise ValueError(f"line {i + 1}: a line inside a hunk must start with ' ', '+' or '-'")
+            raise DiffError(i + 1, "a line inside a hunk must start with ' ', '+' or '-'")
         i += 1
     current.changed += max(run_add, run_del)
     # "\ No newline at end of file" may follow the last line of a hunk.

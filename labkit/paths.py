@@ -54,10 +54,17 @@ def course_root(explicit: str | None = None) -> Path:
     return here
 
 
-def learner_name(explicit: str | None = None) -> str:
-    """The learner: --learner, LAB_LEARNER, else the system user; must be a slug."""
+def learner_name(explicit: str | None = None, course: Path | None = None) -> str:
+    """The learner: --learner, the learner whose workspace holds the current
+    directory, LAB_LEARNER, else the system user; must be a simple name."""
     name = explicit if explicit is not None else os.environ.get("LAB_LEARNER")
     source = "--learner" if explicit is not None else "LAB_LEARNER"
+    if explicit is None and course is not None:
+        here = Path.cwd().resolve()
+        learners = (course / "learners").resolve()
+        if learners in here.parents:
+            name = here.relative_to(learners).parts[0]
+            source = "the current directory"
     if name is None:
         try:
             name = getpass.getuser()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import copy
+import html
 import os
 import re
 import shutil
@@ -34,9 +35,10 @@ from mkdocs.plugins import get_plugin_logger
 log = get_plugin_logger("labkit-site")
 
 LANGS = ("en", "es")
+LAB_YAML_MARKER = "<!-- labkit:lab-yaml-example -->"
 LABS_SUBDIR = "labs"
 CLI_PAGE = "reference/cli"
-HELP_WIDTH = 100
+HELP_WIDTH = 82  # argparse wraps at COLUMNS - 2: an 80-column terminal
 
 _ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -138,7 +140,8 @@ def load_labs(labs_dir: Path) -> tuple[list[Lab], list[str]]:
     for lab_yaml in sorted(labs_dir.glob("*/lab.yaml")):
         lab_dir = lab_yaml.parent
         missing = [
-            name for name in ("README.md", *(f"README.{x}.md" for x in LANGS[1:]))
+            name
+            for name in ("README.md", *(f"README.{x}.md" for x in LANGS[1:]))
             if not (lab_dir / name).is_file()
         ]
         if missing:
@@ -360,10 +363,10 @@ def cli_reference(parser: argparse.ArgumentParser, lang: str) -> str:
         lines += [f"{level} `{command.prog}`", ""]
         description = (command.parser.description or "").strip()
         summary = (command.summary or "").strip()
-        if summary and summary.rstrip(".") not in description:
-            lines += [_sentence(summary), ""]
         if description:
-            lines += [description, ""]
+            lines += [_literal(" ".join(description.split())), ""]
+        elif summary:
+            lines += [_literal(_sentence(summary)), ""]
         if command.aliases:
             aliases = ", ".join(f"`{alias}`" for alias in command.aliases)
             lines += [words["cli_aliases"].format(aliases=aliases), ""]
@@ -373,6 +376,11 @@ def cli_reference(parser: argparse.ArgumentParser, lang: str) -> str:
             fence += "`"
         lines += [f"{fence}text", text.rstrip("\n"), fence, ""]
     return "\n".join(lines)
+
+
+def _literal(text: str) -> str:
+    """Plain text that Markdown shows as written (no HTML, no emphasis)."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", html.escape(text, quote=False))
 
 
 def _sentence(text: str) -> str:
@@ -397,16 +405,35 @@ def generate(
     labs, problems = load_labs(labs_dir)
     written: list[str] = []
     for lang in LANGS:
-        written.append(_write(docs_dir, f"{LABS_SUBDIR}/{page_name('index', lang)}",
-                              labs_index(labs, lang)))
+        written.append(
+            _write(docs_dir, f"{LABS_SUBDIR}/{page_name('index', lang)}", labs_index(labs, lang))
+        )
         for lab in labs:
             text = lab_page(lab, lang, docs_source)
             written.append(_write(docs_dir, f"{LABS_SUBDIR}/{page_name(lab.id, lang)}", text))
         written.append(_write(docs_dir, page_name(CLI_PAGE, lang), cli_reference(parser, lang)))
+    for page in sorted(docs_dir.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        if LAB_YAML_MARKER in text:
+            lang = page.suffixes[-2].lstrip(".") if len(page.suffixes) > 1 else LANGS[0]
+            example = lab_yaml_example(labs, TEXT.get(lang, TEXT[LANGS[0]]))
+            page.write_text(text.replace(LAB_YAML_MARKER, example), encoding="utf-8")
     for rel in written:
         if (docs_source / rel).exists():
             problems.append(f"docs/{rel} is generated at build time; delete the hand-written copy")
     return [f"{LABS_SUBDIR}/{lab.id}.md" for lab in labs], problems
+
+
+def lab_yaml_example(labs: list[Lab], words: dict[str, str]) -> str:
+    """The lab.yaml of lab 38-01 (else of the first lab) as a fenced block."""
+    if not labs:
+        return words["index_empty"]
+    lab = next((lab for lab in labs if lab.id == "38-01"), labs[0])
+    text = (lab.path / "lab.yaml").read_text(encoding="utf-8").rstrip("\n")
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f'{fence}yaml title="labs/{lab.path.name}/lab.yaml"\n{text}\n{fence}'
 
 
 def _write(docs_dir: Path, rel: str, text: str) -> str:
@@ -425,8 +452,12 @@ def inject_lab_nav(nav: Any, lab_pages: Iterable[str]) -> Any:
         result: list[Any] = []
         for item in items:
             if isinstance(item, dict):
-                result.append({key: visit(value) if isinstance(value, list) else value
-                               for key, value in item.items()})
+                result.append(
+                    {
+                        key: visit(value) if isinstance(value, list) else value
+                        for key, value in item.items()
+                    }
+                )
             else:
                 result.append(item)
         if index in items or any(

@@ -14,6 +14,12 @@ from labkit import __version__
 
 # Order here is the order of `lab --help`.
 VERB_MODULES = [
+    "labs",
+    "start",
+    "break_lab",
+    "smoke",
+    "hint",
+    "reset",
     "status",
     "artifacts",
     "deploy",

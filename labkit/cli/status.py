@@ -17,6 +17,7 @@ def run(args) -> int:
 
     ws = Workspace.find(args.workspace)
     data = runtime_status(ws)
+    data["lab"] = lab_status(ws.root)
     if args.json:
         print_json(data)
         return 0
@@ -35,4 +36,43 @@ def run(args) -> int:
     else:
         console.print("rollback:   no previous release")
     console.print(f"artifacts:  {', '.join(data['artifacts']) or 'none'}", markup=False)
+    lab = data["lab"]
+    if lab and lab.get("break_active"):
+        console.print(f"break:      [lab.fail]{lab['lab']} active[/] for "
+                      f"{_duration(lab['break_active_s'])} (broken release {lab['release']})")
+    elif lab and lab.get("break_resolved"):
+        console.print(f"break:      {lab['lab']} resolved")
+    elif lab:
+        console.print(f"lab:        {lab['lab']} (no break active)", markup=False)
     return 0
+
+
+def lab_status(root) -> dict | None:
+    import time
+
+    from labkit import labstate
+
+    info = labstate.lab_info(root)
+    if not info:
+        return None
+    brk = labstate.break_info(root) or {}
+    active = bool(brk) and not brk.get("resolved_at")
+    return {
+        "lab": info.get("lab"),
+        "learner": info.get("learner"),
+        "stage": info.get("stage"),
+        "break_active": active,
+        "break_resolved": bool(brk.get("resolved_at")),
+        "release": brk.get("release"),
+        "injected_at": brk.get("injected_at"),
+        "break_active_s": round(time.time() - brk["injected_at"], 1)
+        if active and brk.get("injected_at") else None,
+    }
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"

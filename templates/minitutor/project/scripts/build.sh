@@ -24,7 +24,10 @@ PIP_DISABLE_PIP_VERSION_CHECK=1 "$LAB_PYTHON" -m pip install --quiet \
     --target "$LAB_OUT/site" -r requirements.lock
 
 say "running the service's tests against the release"
-PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$LAB_OUT/site:$LAB_OUT/src" \
+# The tests see only the release's code and dependencies (plus pytest), not
+# plugins that happen to be installed next to the build's Python.
+PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONPATH="$LAB_OUT/site:$LAB_OUT/src" \
     "$LAB_PYTHON" -m pytest -q -p no:cacheprovider tests
 
 printf '%s\n' "$LAB_VERSION" > "$LAB_OUT/VERSION"

@@ -7,11 +7,17 @@ LAB="${LAB:-lab}"
 VERSION="${1:-}"
 
 fail() { printf '[release] ERROR: %s\n' "$*" >&2; exit 1; }
+# Print each just recipe before running it, so the log shows what really ran.
+just() { printf '[release] %s\n' "$*"; command just "$@"; }
 
-# 1. Check the version: three numbers, and not released before.
-[ -n "$VERSION" ] || fail "missing version; usage: just release X.Y.Z"
-printf '%s\n' "$VERSION" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$' \
-    || fail "version '$VERSION' is not of the form X.Y.Z (for example 1.2.3)"
+# 1. Check the version: three numbers joined by dots, not released before.
+bad="version '$VERSION' is not of the form X.Y.Z (for example 1.2.3)"
+case "$VERSION" in
+    "") fail "missing version; usage: just release X.Y.Z" ;;
+    *[!0-9.]* | .* | *. | *..* | *.*.*.*) fail "$bad" ;;
+    *.*.*) ;;  # digits only, exactly two dots, no empty part
+    *) fail "$bad" ;;
+esac
 if git rev-parse -q --verify "refs/tags/v$VERSION" >/dev/null; then
     fail "tag v$VERSION already exists; pick the next version"
 fi
@@ -28,5 +34,4 @@ printf '[release] tagged v%s\n' "$VERSION"
 "$LAB" deploy "$VERSION"
 
 # 4. Prune old artifacts, keeping the newest five.
-echo "[release] artifacts-prune --keep 5"
 just artifacts-prune --keep 5

@@ -1,0 +1,96 @@
+"""Running a lab's checks (pytest files in `labs/<id>/checks/`) against a workspace.
+
+The checks run in a subprocess of their own, with a timeout, so a check that
+hangs or crashes cannot take the caller down. Each test becomes one result:
+its name, whether it passed, and the first line of why not.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from checker.pytest_plugin import LAB_DIR_ENV, WORKSPACE_ENV
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _title(test_name: str) -> str:
+    name = test_name.split("[", 1)[0]
+    name = name[5:] if name.startswith("test_") else name
+    return name.replace("_", " ")
+
+
+def _first_line(text: str | None) -> str:
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line:
+            return line[:300]
+    return ""
+
+
+def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0) -> list[CheckResult]:
+    lab_dir, workspace = Path(lab_dir).resolve(), Path(workspace).resolve()
+    checks_dir = lab_dir / "checks"
+    if not checks_dir.is_dir():
+        return []
+    with tempfile.TemporaryDirectory(prefix="lab-checks-") as tmp:
+        report = Path(tmp) / "report.xml"
+        ini = Path(tmp) / "pytest.ini"
+        ini.write_text("[pytest]\n")
+        env = dict(os.environ)
+        env.update({WORKSPACE_ENV: str(workspace), LAB_DIR_ENV: str(lab_dir),
+                    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+        cmd = [sys.executable, "-m", "pytest", "-q", "-c", str(ini), "--rootdir", tmp,
+               "-p", "no:cacheprovider", "-p", "checker.pytest_plugin",
+               f"--junitxml={report}", "-o", "junit_family=xunit1", str(checks_dir)]
+        try:
+            proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return [CheckResult("checks finished in time", False,
+                                f"the checks did not finish within {timeout:g} s")]
+        if not report.exists():
+            return [CheckResult("checks ran", False,
+                                _first_line(proc.stderr or proc.stdout) or "pytest did not run")]
+        return _parse(report)
+
+
+def _parse(report: Path) -> list[CheckResult]:
+    results = []
+    for case in ET.parse(report).getroot().iter("testcase"):
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        skipped = case.find("skipped")
+        if problem is not None:
+            message = _first_line(problem.get("message")) or _first_line(problem.text)
+            results.append(CheckResult(_title(case.get("name", "?")), False,
+                                       _clean(message)))
+        elif skipped is not None:
+            results.append(CheckResult(_title(case.get("name", "?")), False,
+                                       "skipped: " + _first_line(skipped.get("message"))))
+        else:
+            results.append(CheckResult(_title(case.get("name", "?")), True, "ok"))
+    return results
+
+
+def _clean(message: str) -> str:
+    # "AssertionError: the script keeps 1 ..." -> "the script keeps 1 ..."
+    for prefix in ("AssertionError: ", "assert "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    return message

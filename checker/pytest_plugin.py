@@ -1,0 +1,29 @@
+"""Fixtures for a lab's checks (pytest files run against a learner's workspace).
+
+Loaded with ``-p checker.pytest_plugin`` by :mod:`checker.checks`; the
+workspace and lab come from the environment it sets.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+WORKSPACE_ENV = "LAB_CHECK_WORKSPACE"
+LAB_DIR_ENV = "LAB_CHECK_LAB_DIR"
+
+
+@pytest.fixture(scope="session")
+def workspace() -> Path:
+    """The root of the learner's workspace under check."""
+    return Path(os.environ[WORKSPACE_ENV])
+
+
+@pytest.fixture(scope="session")
+def lab():
+    """The lab's spec (labkit.labspec.LabSpec)."""
+    from labkit.catalog import load
+
+    return load(Path(os.environ[LAB_DIR_ENV])).spec

@@ -1,0 +1,45 @@
+"""lab break LAB"""
+
+from __future__ import annotations
+
+from labkit.cli._lab import add_lab_arguments
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("break", parents=[common.learner, common.json],
+                       help="inject the lab's faults and ship them with the workspace's release",
+                       description="Start the lab if needed, apply its faults, commit them and run "
+                       "the workspace's own `just release` for the break release. Running it "
+                       "again does not inject twice.")
+    add_lab_arguments(p, common, lang=True)
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from labkit.cli._lab import resolve
+    from labkit.cli.render import print_json
+    from labkit.console import console, say
+    from labkit.lifecycle import break_lab, is_ready, start
+
+    target = resolve(args)
+    quiet = (lambda line: None) if args.json else say
+    if not is_ready(target.root, target.lab):
+        start(target.lab, target.root, target.learner, progress=quiet)
+    if not args.json:
+        say(f"[break] {target.lab.id}: {target.lab.spec.title.get(args.lang)}")
+    result = break_lab(target.lab, target.root, stream=None if args.json else say)
+    if args.json:
+        print_json({"lab": target.lab.id, "learner": target.learner,
+                    "workspace": str(result.workspace), "already": result.already,
+                    "injected": result.injected, "release": result.release,
+                    "commit": result.commit})
+        return 0
+    if result.already:
+        say(f"[break] {target.lab.id} is already broken in {result.workspace}; nothing injected "
+            "again (`lab status` shows for how long)")
+        return 0
+    heading = "What to try next:" if args.lang == "en" else "Qué probar ahora:"
+    console.print(f"\n{heading}  (cd {result.workspace})", style="lab.title", markup=False)
+    for step in target.lab.spec.next_steps.get(args.lang):
+        console.print(f"  - {step}", style="lab.hint", markup=False)
+    return 0

@@ -1,0 +1,40 @@
+"""lab hint LAB"""
+
+from __future__ import annotations
+
+from labkit.cli._lab import add_lab_arguments
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("hint", parents=[common.learner, common.json],
+                       help="reveal the lab's next hint (hints are counted)",
+                       description="Reveal the next of the lab's three hints, one at a time. "
+                       "Each reveal is journaled and counts in grading.")
+    add_lab_arguments(p, common, lang=True)
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from labkit.cli._lab import require_started, resolve
+    from labkit.cli.render import print_json
+    from labkit.console import console
+    from labkit.hints import reveal_next
+
+    target = resolve(args)
+    ws = require_started(target)
+    result = reveal_next(ws, target.lab, args.lang)
+    if args.json:
+        print_json({"lab": target.lab.id, "hint": result.number, "total": result.total,
+                    "text": result.text, "shown": result.shown})
+        return 0
+    es = args.lang == "es"
+    if result.number == 0:
+        console.print(("Ya viste todas las pistas:" if es else "You have seen every hint:"),
+                      style="lab.title", markup=False)
+        for i, text in enumerate(result.shown, start=1):
+            console.print(f"  {i}. {text}", style="lab.hint", markup=False)
+        return 0
+    label = "Pista" if es else "Hint"
+    console.print(f"{label} {result.number}/{result.total}: {result.text}", style="lab.hint",
+                  markup=False)
+    return 0

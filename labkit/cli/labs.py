@@ -1,0 +1,55 @@
+"""lab list | lab show LAB"""
+
+from __future__ import annotations
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("list", parents=[common.json], help="list the labs",
+                       description="List the labs of the kit.")
+    p.add_argument("--lang", choices=("en", "es"), default="en")
+    p.set_defaults(run=run_list)
+    p = sub.add_parser("show", parents=[common.json], help="show a lab's brief",
+                       description="Show a lab's brief (its README) in English or Spanish.")
+    p.add_argument("lab", metavar="LAB", help="lab id, e.g. 38-01")
+    p.add_argument("--lang", choices=("en", "es"), default="en")
+    p.set_defaults(run=run_show)
+
+
+def run_list(args) -> int:
+    from rich.table import Table
+
+    from labkit.catalog import all_labs
+    from labkit.cli.render import print_json
+    from labkit.console import console
+
+    labs = all_labs()
+    if args.json:
+        print_json([{"id": lab.id, "phase": lab.spec.phase, "title": lab.spec.title.get(args.lang),
+                     "summary": lab.spec.summary.get(args.lang), "dir": lab.dir.name}
+                    for lab in labs])
+        return 0
+    table = Table(title="labs" if args.lang == "en" else "laboratorios", title_justify="left")
+    table.add_column("id")
+    table.add_column("title" if args.lang == "en" else "título")
+    table.add_column("summary" if args.lang == "en" else "resumen")
+    for lab in labs:
+        table.add_row(lab.id, lab.spec.title.get(args.lang), lab.spec.summary.get(args.lang))
+    console.print(table)
+    return 0
+
+
+def run_show(args) -> int:
+    from rich.markdown import Markdown
+
+    from labkit.catalog import get
+    from labkit.cli.render import print_json
+    from labkit.console import console
+
+    lab = get(args.lab)
+    text = lab.readme(args.lang).read_text(encoding="utf-8")
+    if args.json:
+        print_json({"id": lab.id, "lang": args.lang, "title": lab.spec.title.get(args.lang),
+                    "readme": text})
+        return 0
+    console.print(Markdown(text))
+    return 0

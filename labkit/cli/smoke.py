@@ -1,0 +1,33 @@
+"""lab smoke: the serving release against the API contract (what `just smoke-portal` runs)."""
+
+from __future__ import annotations
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("smoke", parents=[common.workspace, common.json],
+                       help="smoke-test the serving release against the API contract",
+                       description="Send the contract's sample request through the router, "
+                       "compare fields, order and types with contract/api.json, and check that "
+                       "the portal shows each field in its own slot. Exits 1 on any finding.")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from labkit.cli.render import print_json
+    from labkit.console import console, say
+    from labkit.runtime.layout import Workspace
+    from labkit.smoke import run as smoke
+
+    ws = Workspace.find(args.workspace)
+    result = smoke(ws)
+    if args.json:
+        print_json(result.as_dict())
+    elif result.passed:
+        say(f"[smoke] PASS: {result.version} matches the contract and the portal renders it right",
+            style="lab.pass")
+    else:
+        for finding in result.findings:
+            say(f"[smoke] FAIL: {finding.message}", style="lab.fail")
+            if finding.detail:
+                console.print(f"        {finding.detail}", style="lab.dim", markup=False)
+    return 0 if result.passed else 1

@@ -1,0 +1,37 @@
+"""lab start LAB"""
+
+from __future__ import annotations
+
+from labkit.cli._lab import add_lab_arguments
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("start", parents=[common.learner, common.json],
+                       help="scaffold a learner's workspace and release the lab's baseline",
+                       description="Scaffold learners/NAME/phase-NN/ from the lab's template (its "
+                       "own git repo), then tag, build and deploy each baseline release.")
+    add_lab_arguments(p, common)
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from labkit.cli._lab import resolve
+    from labkit.cli.render import print_json
+    from labkit.console import say
+    from labkit.lifecycle import start
+
+    target = resolve(args)
+    result = start(target.lab, target.root, target.learner,
+                   progress=(lambda line: None) if args.json else say)
+    if args.json:
+        print_json({"lab": target.lab.id, "learner": target.learner,
+                    "workspace": str(result.workspace), "created": result.created,
+                    "serving": result.serving, "artifacts": result.artifacts,
+                    "seconds": round(result.seconds, 3)})
+        return 0
+    if not result.created:
+        say(f"[start] lab {target.lab.id} is already started for {target.learner} "
+            f"in {result.workspace}")
+    say(f"[start] {result.serving} is serving; artifacts kept: {', '.join(result.artifacts)}"
+        + (f" ({result.seconds:.1f} s)" if result.created else ""))
+    return 0

@@ -1,0 +1,57 @@
+"""A learner's progress through a lab, kept in the workspace's `.lab/`.
+
+- `.lab/lab.json`: which lab this workspace belongs to, and when it started;
+- `.lab/break.json`: the active break (stage ``injected`` then ``released``);
+- `.lab/hints.json`: how many hints were revealed.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from labkit.runtime.fsutil import atomic_write_json, read_json
+
+
+def _path(ws_root: Path, name: str) -> Path:
+    return ws_root / ".lab" / f"{name}.json"
+
+
+def lab_info(ws_root: Path) -> dict[str, Any] | None:
+    return read_json(_path(ws_root, "lab"))
+
+
+def set_lab_info(ws_root: Path, lab_id: str, learner: str) -> None:
+    atomic_write_json(_path(ws_root, "lab"), {
+        "schema_version": 1, "lab": lab_id, "learner": learner, "started_at": time.time(),
+    })
+
+
+def update_lab_info(ws_root: Path, **data: Any) -> dict[str, Any]:
+    current = lab_info(ws_root) or {"schema_version": 1}
+    current.update(data)
+    atomic_write_json(_path(ws_root, "lab"), current)
+    return current
+
+
+def break_info(ws_root: Path) -> dict[str, Any] | None:
+    return read_json(_path(ws_root, "break"))
+
+
+def set_break(ws_root: Path, **data: Any) -> dict[str, Any]:
+    current = break_info(ws_root) or {"schema_version": 1}
+    current.update(data)
+    atomic_write_json(_path(ws_root, "break"), current)
+    return current
+
+
+def hints_revealed(ws_root: Path, lab_id: str) -> int:
+    data = read_json(_path(ws_root, "hints"), {}) or {}
+    return int(data.get(lab_id, 0))
+
+
+def set_hints_revealed(ws_root: Path, lab_id: str, count: int) -> None:
+    data = read_json(_path(ws_root, "hints"), {}) or {}
+    data[lab_id] = count
+    atomic_write_json(_path(ws_root, "hints"), data)

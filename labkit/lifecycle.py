@@ -1,0 +1,193 @@
+"""A learner's lab lifecycle: start, break, reset. The lab's content is data."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from labkit import faults, labstate
+from labkit.catalog import Lab
+from labkit.errors import LabError, WorkspaceError
+from labkit.paths import bin_dir, lab_command
+from labkit.runtime.build import tool_env
+from labkit.runtime.layout import Workspace
+
+
+@dataclass
+class StartResult:
+    workspace: Path
+    created: bool
+    serving: str | None
+    artifacts: list[str]
+    seconds: float
+
+
+def _git(root: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise WorkspaceError(f"git {' '.join(args)} failed in {root}: {proc.stderr.strip()}")
+    return proc.stdout.strip()
+
+
+def recipe_env() -> dict[str, str]:
+    """What the workspace's just recipes run with: the kit's tools and CLI."""
+    return tool_env({"LAB": lab_command()})
+
+
+def run_release(root: Path, version: str, *, stream=None) -> None:
+    """Run the workspace's own `just release VERSION`."""
+    just = str(bin_dir() / "just") if (bin_dir() / "just").exists() else "just"
+    proc = subprocess.Popen([just, "release", version], cwd=root, env=recipe_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    output = []
+    for line in proc.stdout:
+        output.append(line.rstrip("\n"))
+        if stream is not None:
+            stream(line.rstrip("\n"))
+    if proc.wait() != 0:
+        tail = "\n".join(output[-20:]) if stream is None else None
+        raise LabError(f"`just release {version}` failed in {root} (exit {proc.returncode})",
+                       hint=tail)
+
+
+def is_ready(root: Path, lab: Lab) -> bool:
+    info = labstate.lab_info(root)
+    return bool(info and info.get("lab") == lab.id and info.get("stage") == "ready")
+
+
+def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> StartResult:
+    """Scaffold the workspace and release the lab's baseline; does nothing if done before."""
+    from labkit.runtime.artifacts import ArtifactStore
+    from labkit.runtime.deploy import serving
+    from labkit.workspace import scaffold
+
+    started = time.monotonic()
+    if is_ready(root, lab):
+        ws = Workspace(root)
+        return StartResult(root, False, serving(ws), ArtifactStore(ws).versions(),
+                           time.monotonic() - started)
+    kept_notes = _set_aside_notes(root)
+    try:
+        if root.exists():  # a start that was interrupted: begin again
+            _stop(root)
+            shutil.rmtree(root)
+        progress(f"[start] scaffolding {lab.spec.template} for {learner} in {root}")
+        scaffold(lab.spec.template, root, {
+            "learner": learner, "lab_command": lab_command(), "phase": lab.spec.phase,
+        })
+        _restore_notes(root, kept_notes)
+        labstate.set_lab_info(root, lab.id, learner)
+        labstate.update_lab_info(root, stage="baseline")
+        for version in lab.spec.baseline.releases:
+            progress(f"[start] releasing {version} (tag, build, deploy)")
+            run_release(root, version)
+        labstate.update_lab_info(root, stage="ready")
+    finally:
+        if kept_notes is not None and kept_notes.exists():
+            shutil.rmtree(kept_notes, ignore_errors=True)
+    ws = Workspace(root)
+    ws.journal.append("lab.started", {"lab": lab.id, "learner": learner,
+                                      "baseline": lab.spec.baseline.releases})
+    return StartResult(root, True, serving(ws), ArtifactStore(ws).versions(),
+                       time.monotonic() - started)
+
+
+@dataclass
+class BreakResult:
+    workspace: Path
+    injected: list[str]
+    already: bool
+    release: str
+    commit: str | None
+    since: float | None
+
+
+def break_lab(lab: Lab, root: Path, *, stream=None) -> BreakResult:
+    """Apply the lab's faults, commit them, and ship them with the workspace's own release."""
+    info = labstate.break_info(root) or {}
+    release = lab.spec.break_.release
+    if info.get("lab") == lab.id and info.get("stage") == "released":
+        return BreakResult(root, [], True, release, info.get("commit"), info.get("injected_at"))
+    ws = Workspace(root)
+    injected: list[str] = []
+    if info.get("lab") != lab.id or info.get("stage") != "injected":
+        injected = faults.apply(root, lab.spec.faults)
+        _git(root, "add", "--", *lab.spec.fault_files)
+        if _git(root, "status", "--porcelain", "--", *lab.spec.fault_files):
+            _git(root, "commit", "-q", "-m", lab.spec.break_.message)
+        commit = _git(root, "rev-parse", "HEAD")
+        info = labstate.set_break(root, lab=lab.id, stage="injected", release=release,
+                                  commit=commit, faults=[f.id for f in lab.spec.faults],
+                                  injected_at=time.time())
+        ws.journal.append("fault.injected", {
+            "lab": lab.id, "faults": [f.id for f in lab.spec.faults], "applied_now": injected,
+            "files": lab.spec.fault_files, "commit": commit, "release": release,
+        })
+    else:  # a break interrupted before its release finished: release again
+        subprocess.run(["git", "tag", "-d", ws.spec.tag(release)], cwd=root,
+                       capture_output=True)
+    run_release(root, release, stream=stream)
+    info = labstate.set_break(root, stage="released", released_at=time.time())
+    return BreakResult(root, injected, False, release, info.get("commit"), info.get("injected_at"))
+
+
+def reset(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> StartResult:
+    """Back to the state right after `lab start`, keeping notes/."""
+    if not root.exists():
+        raise WorkspaceError(f"{root} does not exist; nothing to reset (start with: lab start {lab.id})")
+    _stop(root)
+    labstate.update_lab_info(root, stage="resetting")
+    return start(lab, root, learner, progress=progress)
+
+
+def _stop(root: Path) -> None:
+    from labkit.runtime.control import Control
+
+    if (root / "service.yaml").exists():
+        control = Control(Workspace(root))
+        if control.alive():
+            pid = control.call("status")["pid"]
+            control.call("shutdown")
+            _wait_gone(pid)
+
+
+def _wait_gone(pid: int, timeout: float = 30.0) -> None:
+    import os
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().split(") ", 1)[1][0] == "Z":
+                    return
+        except OSError:
+            return
+        time.sleep(0.02)
+
+
+def _set_aside_notes(root: Path) -> Path | None:
+    notes = root / "notes"
+    keep = root.parent / f".{root.name}.notes-kept"
+    if not notes.is_dir():  # an earlier reset may have been cut off after setting them aside
+        return keep if keep.is_dir() else None
+    if keep.exists():
+        shutil.rmtree(keep)
+    shutil.copytree(notes, keep)
+    return keep
+
+
+def _restore_notes(root: Path, kept: Path | None) -> None:
+    if kept is None:
+        return
+    target = root / "notes"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(kept, target)

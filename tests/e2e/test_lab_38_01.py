@@ -1,0 +1,143 @@
+"""Lab 38-01 end to end, the way a learner lives it, through the real CLI and just."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from support import BIN, KIT_ROOT, base_env, git, lab, lab_json, shutdown_workspace
+
+LAB_DIR = KIT_ROOT / "labs" / "38-01-no-rollback-path"
+
+
+def just(*args, cwd, env):
+    return subprocess.run([str(BIN / "just"), *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture
+def course(tmp_path):
+    course = tmp_path / "course"
+    course.mkdir()
+    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
+    ws = course / "learners" / "ana" / "phase-38"
+    yield course, ws, env
+    leftovers = shutdown_workspace(ws)
+    assert not leftovers, f"processes left behind: {leftovers}"
+
+
+def tars(ws):
+    return sorted(p.name for p in (ws / "artifacts").glob("*.tar"))
+
+
+@pytest.mark.e2e
+def test_the_whole_story(course):
+    course, ws, env = course
+
+    # Start: three baseline releases, 1.2.2 serving, three artifacts kept.
+    out = lab("start", "38-01", cwd=course, env=env).stdout
+    assert "1.2.2 is serving" in out
+    assert tars(ws) == ["tutor-1.2.0.tar", "tutor-1.2.1.tar", "tutor-1.2.2.tar"]
+    assert git("tag", "--list", cwd=ws).split() == ["v1.2.0", "v1.2.1", "v1.2.2"]
+    assert git("config", "--local", "user.name", cwd=ws) == "ana"
+    assert (ws / ".copier-answers.yml").is_file()
+
+    # Break: the workspace's own release prunes everything but the broken release.
+    out = lab("break", "38-01", cwd=course, env=env).stdout
+    for version in ("1.2.0", "1.2.1", "1.2.2"):
+        assert f"[release] removed tutor-{version}.tar" in out
+    assert "now serving 1.2.3" in out
+    assert "just smoke-portal" in out and "lab rollback --rebuild" in out
+    assert tars(ws) == ["tutor-1.2.3.tar"]
+    head = git("rev-parse", "HEAD", cwd=ws)
+    again = lab("break", "38-01", cwd=course, env=env).stdout
+    assert "already broken" in again
+    assert git("rev-parse", "HEAD", cwd=ws) == head, "the second break injected again"
+    events = [json.loads(line)["event"] for line in (ws / ".lab/journal.jsonl").open()]
+    assert events.count("fault.injected") == 1
+    status = lab_json("status", cwd=ws, env=env)
+    assert status["lab"]["break_active"] and status["serving"] == "1.2.3"
+    assert "active for" in lab("status", cwd=ws, env=env).stdout
+
+    # Detect: smoke fails with both findings.
+    smoke = just("smoke-portal", cwd=ws, env=env)
+    assert smoke.returncode != 0
+    assert "[smoke] FAIL: response field order differs from contract" in smoke.stdout
+    assert ("[smoke] FAIL: portal renderer shows Spanish gloss in the English correction slot"
+            in smoke.stdout)
+
+    # Mitigate: the fast way back is gone; the rebuild recovers.
+    rollback = just("rollback", cwd=ws, env=env)
+    assert rollback.returncode != 0
+    assert ("[rollback] ERROR: no prior release tag found "
+            "(last available: tutor-1.2.3.tar, current)") in rollback.stderr
+    assert "would take about" in rollback.stderr
+    out = lab("rollback", "--rebuild", cwd=ws, env=env).stdout
+    assert "now serving 1.2.2" in out
+    assert lab("smoke", cwd=ws, env=env).stdout.startswith("[smoke] PASS")
+
+    # Hints, one at a time, in either language.
+    assert lab("hint", "38-01", cwd=ws, env=env).stdout.startswith("Hint 1/3:")
+    assert lab("hint", "38-01", "--lang", "es", cwd=ws, env=env).stdout.startswith("Pista 2/3:")
+
+    # Fix: the reference fix (two lines), released as 1.2.4.
+    subprocess.run(["git", "apply", str(LAB_DIR / "fix" / "fix.diff")], cwd=ws, check=True)
+    git("commit", "-qam", "keep five releases and restore the key order", cwd=ws)
+    release = just("release", "1.2.4", cwd=ws, env=env)
+    assert release.returncode == 0, release.stdout + release.stderr
+    assert "[release] artifacts-prune --keep 5" in release.stdout
+    assert lab("smoke", cwd=ws, env=env).returncode == 0
+
+    from checker.checks import run_checks
+
+    results = run_checks(LAB_DIR, ws)
+    assert results and all(r.passed for r in results), results
+
+    # Retention restored: after two more releases, five are kept.
+    for version in ("1.2.5", "1.2.6"):
+        assert just("release", version, cwd=ws, env=env).returncode == 0
+    assert tars(ws) == [f"tutor-1.2.{n}.tar" for n in (2, 3, 4, 5, 6)]
+    assert lab_json("rollback", cwd=ws, env=env)["mode"] == "flip"
+
+
+@pytest.mark.e2e
+def test_checks_fail_on_the_broken_release_and_reset_keeps_notes(course):
+    course, ws, env = course
+    lab("break", "38-01", cwd=course, env=env)  # starts the lab on its own
+    from checker.checks import run_checks
+
+    results = {r.name: r for r in run_checks(LAB_DIR, ws)}
+    assert not results["smoke is green"].passed
+    assert "field order" in results["smoke is green"].message
+    assert "keeps only 1 release" in results["release script keeps at least five"].message
+    assert not results["at least two artifacts are kept"].passed
+    assert results["service tests are untouched"].passed
+
+    (ws / "notes" / "breaks.md").write_text("my notes\n")
+    out = lab("reset", "38-01", cwd=course, env=env).stdout
+    assert "notes/ kept" in out
+    assert (ws / "notes" / "breaks.md").read_text() == "my notes\n"
+    assert tars(ws) == ["tutor-1.2.0.tar", "tutor-1.2.1.tar", "tutor-1.2.2.tar"]
+    assert lab_json("status", cwd=ws, env=env)["serving"] == "1.2.2"
+    assert not (ws / ".lab" / "break.json").exists()
+
+
+def test_bad_learner_names_and_unknown_labs_are_refused(tmp_path):
+    env = base_env(LAB_COURSE=str(tmp_path))
+    for name in ("../evil", "a/b", "", ".."):
+        proc = lab("start", "38-01", "--learner", name, env=env, check=False, cwd=tmp_path)
+        assert proc.returncode == 2, (name, proc.stderr)
+        assert "is not a simple name" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "learners").exists()
+    proc = lab("start", "99-99", "--learner", "ana", env=env, check=False, cwd=tmp_path)
+    assert proc.returncode == 2 and "there is no lab '99-99'" in proc.stderr
+
+
+def test_list_and_show_in_both_languages(tmp_path):
+    labs = lab_json("list", cwd=tmp_path)
+    assert any(entry["id"] == "38-01" for entry in labs)
+    es = lab("show", "38-01", "--lang", "es", cwd=tmp_path).stdout
+    assert "Desplegar sin camino de vuelta" in es
+    en = lab("show", "38-01", cwd=tmp_path).stdout
+    assert "Deploy without a rollback path" in en

@@ -1,0 +1,457 @@
+"""The self-paced site: a strict build in both languages, pages generated from
+the labs and the CLI, nothing fetched from the network, and a real browser
+following the language switcher."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import html
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+HOOK = DOCS / "hooks" / "site_pages.py"
+FIXTURE_LABS = Path(__file__).resolve().parent / "fixtures" / "site_labs"
+CHROMIUM = Path("/usr/bin/chromium")
+LAB_ID = "38-01"
+BUILD_TIMEOUT = 300
+BROWSER_TIMEOUT = 90
+
+
+def _load_hook() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("labkit_site_pages", HOOK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+site_pages = _load_hook()
+
+
+def _labs_dir() -> Path:
+    """The kit's own labs when lab 38-01 is there, else the test fixture."""
+    labs, _ = site_pages.load_labs(REPO / "labs")
+    return REPO / "labs" if any(lab.id == LAB_ID for lab in labs) else FIXTURE_LABS
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    output: str
+    labs_dir: Path
+
+    def page(self, path: str) -> str:
+        return (self.root / path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    out = tmp_path_factory.mktemp("site") / "site"
+    labs_dir = _labs_dir()
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    command = [str(mkdocs)] if mkdocs.exists() else [sys.executable, "-m", "mkdocs"]
+    env = {**os.environ, "LAB_LABS_DIR": str(labs_dir), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [*command, "build", "--strict", "--site-dir", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{output}"
+    return Site(out, output, labs_dir)
+
+
+# ------------------------------------------------------------------ the build
+
+
+def test_strict_build_has_no_warnings(site: Site) -> None:
+    flagged = [line for line in site.output.splitlines() if re.match(r"^(WARNING|ERROR)\b", line)]
+    assert flagged == []
+    assert (site.root / "index.html").is_file()
+    assert (site.root / "es" / "index.html").is_file()
+
+
+def test_every_hand_written_page_exists_in_both_languages() -> None:
+    pages = {
+        path.relative_to(DOCS).as_posix()
+        for path in DOCS.rglob("*.md")
+        if "hooks" not in path.relative_to(DOCS).parts
+    }
+    english = {page for page in pages if not page.endswith(".es.md")}
+    spanish = {page.removesuffix(".es.md") + ".md" for page in pages if page.endswith(".es.md")}
+    assert english, "docs/ has no pages"
+    assert english - spanish == set(), "pages without a Spanish version"
+    assert spanish - english == set(), "Spanish pages without an English version"
+
+
+def test_lab_pages_exist_in_both_languages(site: Site) -> None:
+    labs, problems = site_pages.load_labs(site.labs_dir)
+    assert problems == []
+    lab = next(lab for lab in labs if lab.id == LAB_ID)
+    for lang, prefix in (("en", ""), ("es", "es/")):
+        page = site.page(f"{prefix}labs/{LAB_ID}")
+        assert f'<html lang="{lang}"' in page
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        assert f"{LAB_ID} · {lab.title[lang]}" in text
+        readme = lab.readme(lang).read_text(encoding="utf-8")
+        for heading in re.findall(r"^##\s+(.+?)\s*#*$", readme, flags=re.M):
+            assert re.sub(r"[`*_]", "", heading) in text, heading
+        index = site.page(f"{prefix}labs")
+        assert f'href="{LAB_ID}/"' in index
+
+
+def test_cli_reference_shows_the_help_of_every_command(site: Site) -> None:
+    from labkit.cli.parser import build_parser
+
+    parser = build_parser()
+    commands = site_pages.walk_parser(parser)
+    top_level = [command for command in commands if command.depth == 1]
+    assert [command.prog for command in top_level] == [
+        f"lab {name}" for name in _top_level_names(parser)
+    ]
+
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    for prefix in ("", "es/"):
+        page = flat(html.unescape(re.sub(r"<[^>]+>", "", site.page(f"{prefix}reference/cli"))))
+        assert "usage: lab" in page
+        for command in commands:
+            assert f"usage: {command.prog}" in page
+            assert flat(site_pages.format_help(command.parser)) in page, command.prog
+
+
+def _top_level_names(parser: argparse.ArgumentParser) -> list[str]:
+    names: list[str] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            seen: set[int] = set()
+            for name, child in action.choices.items():
+                hidden = any(
+                    choice.dest == name and choice.help == argparse.SUPPRESS
+                    for choice in action._choices_actions
+                )
+                if id(child) not in seen and not hidden:
+                    names.append(name)
+                seen.add(id(child))
+    return names
+
+
+def test_authoring_guide_shows_a_real_lab_yaml(site: Site) -> None:
+    for prefix in ("", "es/"):
+        page = site.page(f"{prefix}guides/authoring")
+        assert "labkit:lab-yaml-example" not in page
+        assert re.search(r'class="filename">labs/[^<]+/lab\.yaml<', page)
+
+
+@pytest.mark.parametrize("page", ["records.md", "records.es.md"])
+def test_the_example_record_passes_the_checker(page: str, tmp_path: Path) -> None:
+    records = pytest.importorskip("checker.records")
+    text = (DOCS / "reference" / page).read_text(encoding="utf-8")
+    example = re.search(r"^    ````markdown\n(.*?)^    ````$", text, flags=re.M | re.S)
+    assert example, "no example records file on the page"
+    breaks = tmp_path / "breaks.md"
+    breaks.write_text(re.sub(r"^    ", "", example.group(1), flags=re.M), encoding="utf-8")
+    (record,) = records.parse_records(breaks)
+    assert records.validate_record(record, _record_rules(records), {LAB_ID}) == []
+
+
+def _record_rules(records: ModuleType) -> object:
+    """Lab 38-01's record rules, read from its lab.yaml when the kit has the lab."""
+    fault_files = ("scripts/release.sh", "src/minitutor/agent.py")
+    labs, _ = site_pages.load_labs(REPO / "labs")
+    lab = next((lab for lab in labs if lab.id == LAB_ID), None)
+    if lab is None:
+        return records.RecordRules(bug_id=LAB_ID, fault_files=fault_files)
+    import yaml
+
+    data = yaml.safe_load((lab.path / "lab.yaml").read_text(encoding="utf-8"))
+    spec = data.get("record") or {}
+    mentions = {
+        name: tuple(records.Mention(m["label"], tuple(m["any_of"])) for m in items)
+        for name, items in (spec.get("mentions") or {}).items()
+    }
+    return records.RecordRules(
+        bug_id=LAB_ID,
+        mentions=mentions,
+        line_budget=int(spec.get("line_budget", 5)),
+        fault_files=tuple(fault["file"] for fault in data.get("faults") or ()) or fault_files,
+    )
+
+
+# --------------------------------------------------------------- no network
+
+
+class _Resources(HTMLParser):
+    """Collects every URL a page makes the browser fetch or link to."""
+
+    FETCHING = {
+        "link": "href",
+        "script": "src",
+        "img": "src",
+        "iframe": "src",
+        "source": "src",
+        "audio": "src",
+        "video": "src",
+        "embed": "src",
+        "object": "data",
+        "track": "src",
+        "input": "src",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetched: list[str] = []
+        self.anchors: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in self.FETCHING and self.FETCHING[tag] in values:
+            self.fetched.append(values[self.FETCHING[tag]])
+        if "srcset" in values:
+            self.fetched.extend(part.split()[0] for part in values["srcset"].split(",") if part)
+        if tag == "a":
+            self.anchors.append(values)
+
+
+def _parse(page: str) -> _Resources:
+    parser = _Resources()
+    parser.feed(page)
+    return parser
+
+
+def test_nothing_is_fetched_from_the_network(site: Site) -> None:
+    pages = sorted(site.root.rglob("*.html"))
+    assert len(pages) > 10
+    offenders: list[str] = []
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        for needle in ("fonts.googleapis", "fonts.gstatic"):
+            if needle in text:
+                offenders.append(f"{path}: {needle}")
+        for url in _parse(text).fetched:
+            if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, flags=re.I) or "cdn." in url:
+                offenders.append(f"{path}: {url}")
+    for path in site.root.rglob("*.css"):
+        text = path.read_text(encoding="utf-8")
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text):
+            if re.match(r"^(?:https?:)?//", url):
+                offenders.append(f"{path}: url({url})")
+        if re.search(r"@import\s+(?:url\()?['\"]?(?:https?:)?//", text):
+            offenders.append(f"{path}: remote @import")
+    assert offenders == []
+
+
+def test_material_fonts_and_repo_widget_are_off() -> None:
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^\s+font:\s*false\s*$", config, flags=re.M)
+    assert not re.search(r"^(repo_url|google_analytics):", config, flags=re.M)
+    assert "social" not in config
+
+
+# ------------------------------------------------------- the generator itself
+
+
+def _nested_parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="lab", description="The root.")
+    verbs = root.add_subparsers(title="commands", metavar="COMMAND")
+    start = verbs.add_parser("start", help="scaffold a workspace", description="Scaffolds.")
+    start.add_argument("lab_id")
+    artifacts = verbs.add_parser("artifacts", aliases=["art"], help="the artifact store")
+    nested = artifacts.add_subparsers(title="artifact commands", metavar="ACTION")
+    for name in ("build", "list", "prune", "previous"):
+        nested.add_parser(name, help=f"{name} artifacts", description=f"Does {name}.")
+    verbs.add_parser("secret", help=argparse.SUPPRESS)
+    return root
+
+
+def test_cli_walker_follows_nested_subcommands() -> None:
+    commands = site_pages.walk_parser(_nested_parser())
+    assert [(c.prog, c.depth) for c in commands] == [
+        ("lab", 0),
+        ("lab start", 1),
+        ("lab artifacts", 1),
+        ("lab artifacts build", 2),
+        ("lab artifacts list", 2),
+        ("lab artifacts prune", 2),
+        ("lab artifacts previous", 2),
+    ]
+    assert commands[2].aliases == ["art"]
+    page = site_pages.cli_reference(_nested_parser(), "es")
+    assert page.startswith("# Referencia de la CLI")
+    assert "## `lab artifacts`" in page
+    assert "### `lab artifacts prune`" in page
+    assert "usage: lab artifacts prune [-h]" in page
+    assert "Does prune." in page
+    assert "`art`" in page
+    assert "`lab secret`" not in page
+
+
+def test_lab_links_point_at_site_pages_or_become_text(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "theory").mkdir(parents=True)
+    (docs / "theory" / "retention.md").write_text("# R\n", encoding="utf-8")
+    lab = tmp_path / "labs" / "38-01-x"
+    lab.mkdir(parents=True)
+    text = (
+        "See [retention](../../docs/theory/retention.md#helm) and "
+        "[the checks](checks/test_a.py), ![diagram](fix/a.png), "
+        "[web](https://example.org/) and [here](#top).\n"
+        "`[kept](checks/b.py)`\n"
+        "```\n[also kept](checks/c.py)\n```\n"
+        "[ref]: checks/d.py\n"
+    )
+    out = site_pages.rewrite_links(text, lab, docs, "labs")
+    assert "[retention](../theory/retention.md#helm)" in out
+    assert "the checks," in out and "(checks/test_a.py)" not in out
+    assert "diagram" in out and "fix/a.png" not in out
+    assert "[web](https://example.org/)" in out and "[here](#top)" in out
+    assert "`[kept](checks/b.py)`" in out and "[also kept](checks/c.py)" in out
+    assert "[ref]:" not in out
+
+
+def test_labs_without_both_briefs_or_with_bad_data_are_reported(tmp_path: Path) -> None:
+    def lab(name: str, yaml_text: str, readmes: tuple[str, ...]) -> None:
+        path = tmp_path / name
+        path.mkdir()
+        (path / "lab.yaml").write_text(yaml_text, encoding="utf-8")
+        for readme in readmes:
+            (path / readme).write_text("# T\n\nBody.\n", encoding="utf-8")
+
+    both = ("README.md", "README.es.md")
+    lab("10-02-b", 'id: "10-02"\ntitle: {en: Second, es: Segundo}\n', both)
+    lab("10-01-a", 'id: "10-01"\ntitle: {en: First, es: Primero}\n', both)
+    lab("10-03-c", 'id: "10-03"\ntitle: {en: Only English}\n', both)
+    lab("10-04-d", 'id: "10-04"\ntitle: {en: D, es: D}\n', ("README.md",))
+    lab("10-05-e", 'id: "../x"\ntitle: {en: E, es: E}\n', both)
+    labs, problems = site_pages.load_labs(tmp_path)
+    assert [item.id for item in labs] == ["10-01", "10-02"]
+    assert len(problems) == 3
+    assert any("README.es.md" in problem for problem in problems)
+    page = site_pages.lab_page(labs[0], "es", tmp_path)
+    assert page.startswith("# 10-01 · Primero\n")
+    assert "lab check 10-01" in page and "Body." in page and "\n# T" not in page
+
+
+def test_lab_pages_are_injected_after_the_labs_index() -> None:
+    nav = [{"Home": "index.md"}, {"Labs": ["labs/index.md"]}, {"Ref": ["reference/cli.md"]}]
+    out = site_pages.inject_lab_nav(nav, ["labs/38-01.md", "labs/38-02.md"])
+    assert out[1] == {"Labs": ["labs/index.md", "labs/38-01.md", "labs/38-02.md"]}
+    assert out[2] == nav[2] and nav[1] == {"Labs": ["labs/index.md"]}
+
+
+# ------------------------------------------------------------- real browser
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _serve(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+class _Browser:
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.runs = 0
+
+    def dom(self, url: str) -> str:
+        self.runs += 1
+        profile = self.scratch / f"profile-{self.runs}"
+        command = [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            f"--user-data-dir={profile}",
+            # Only the local server resolves: the page must render with no network at all.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--dump-dom",
+            url,
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT)
+        assert result.returncode == 0, f"chromium failed on {url}:\n{result.stderr[-3000:]}"
+        assert "<html" in result.stdout, f"chromium printed no DOM for {url}"
+        return result.stdout
+
+
+def _html_tag(dom: str) -> str:
+    match = re.search(r"<html\b[^>]*>", dom)
+    assert match, "no <html> element in the rendered DOM"
+    return match.group(0)
+
+
+def _switcher_link(dom: str, lang: str) -> str:
+    links = [
+        anchor["href"]
+        for anchor in _parse(dom).anchors
+        if anchor.get("hreflang") == lang and "md-select__link" in anchor.get("class", "")
+    ]
+    assert links, f"the language switcher has no entry for {lang!r}"
+    return links[0]
+
+
+@pytest.mark.browser
+def test_site_renders_and_switches_language_in_chromium(site: Site, tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"headless Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
+    labs, _ = site_pages.load_labs(site.labs_dir)
+    lab = next(lab for lab in labs if lab.id == LAB_ID)
+    browser = _Browser(tmp_path)
+    with _serve(site.root) as base:
+        home = browser.dom(base)
+        assert 'lang="en"' in _html_tag(home)
+        assert re.search(r'<header\b[^>]*class="[^"]*\bmd-header\b', home), "no Material header"
+        assert re.search(r'class="[^"]*\bjs\b', _html_tag(home)), "Material's scripts did not run"
+
+        english_url = urljoin(base, f"labs/{LAB_ID}/")
+        english = browser.dom(english_url)
+        assert 'lang="en"' in _html_tag(english)
+        assert html.escape(lab.title["en"], quote=False) in english
+
+        spanish_url = urljoin(english_url, _switcher_link(english, "es"))
+        assert urlsplit(spanish_url).path == f"/es/labs/{LAB_ID}/"
+        spanish = browser.dom(spanish_url)
+        assert 'lang="es"' in _html_tag(spanish)
+        assert html.escape(lab.title["es"], quote=False) in spanish
+        assert urlsplit(urljoin(spanish_url, _switcher_link(spanish, "en"))).path == (
+            f"/labs/{LAB_ID}/"
+        )

@@ -73,7 +73,7 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
     kept_notes = _set_aside_notes(root)
     try:
         if root.exists():  # a start that was interrupted: begin again
-            _stop(root)
+            stop_workspace(root)
             shutil.rmtree(root)
         progress(f"[start] scaffolding {lab.spec.template} for {learner} in {root}")
         scaffold(lab.spec.template, root, {
@@ -139,12 +139,12 @@ def reset(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
     """Back to the state right after `lab start`, keeping notes/."""
     if not root.exists():
         raise WorkspaceError(f"{root} does not exist; nothing to reset (start with: lab start {lab.id})")
-    _stop(root)
+    stop_workspace(root)
     labstate.update_lab_info(root, stage="resetting")
     return start(lab, root, learner, progress=progress)
 
 
-def _stop(root: Path) -> None:
+def stop_workspace(root: Path) -> None:
     from labkit.runtime.control import Control
 
     if (root / "service.yaml").exists():

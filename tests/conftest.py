@@ -43,3 +43,7 @@ def built(built_miniapp_template, tmp_path):
     yield ws
     leftovers = shutdown_workspace(ws)
     assert not leftovers, f"processes left behind: {leftovers}"
+
+
+# Fixture projects carry tests of their own; they run inside their builds.
+collect_ignore = ["fixtures"]

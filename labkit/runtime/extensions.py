@@ -1,4 +1,8 @@
-"""Optional parts of the supervisor (the prober) plug in here."""
+"""Optional parts of the supervisor plug in here (today: the prober).
+
+An extension has a ``name`` and ``status()``, ``on_switch(version)``,
+``begin()``, ``async end()`` and ``async handle(request)``.
+"""
 
 from __future__ import annotations
 
@@ -6,4 +10,6 @@ from typing import Any
 
 
 def load_extensions(supervisor: Any) -> list[Any]:
-    return []
+    from labkit.runtime.prober import Prober
+
+    return [Prober(supervisor)]

@@ -27,6 +27,25 @@ def course(tmp_path):
     assert not leftovers, f"processes left behind: {leftovers}"
 
 
+PROSE_RECORD = """# My breaks
+
+```yaml
+- bug-id: "38-01"
+  concept: a rollback is a deploy of an older artifact, so that artifact must still exist
+  symptom: >-
+    the portal showed the Spanish gloss where the correction belongs, and just
+    rollback stopped with "no prior release tag found", so the way back was a rebuild
+  hidden_cause: >-
+    release.sh pruned with --keep 1, deleting the previous release's artifact
+    before anyone needed it; agent.py returned the keys in swapped order
+  hint_1: "Which artifacts are left after the release? Count them."
+  hint_2: "What does a rollback need in order to be a flip?"
+  hint_3: "Look at the prune flag in the last commit."
+  fix_diff: restore --keep 5 in scripts/release.sh and the key order in src/minitutor/agent.py
+```
+"""
+
+
 def tars(ws):
     return sorted(p.name for p in (ws / "artifacts").glob("*.tar"))
 
@@ -89,10 +108,26 @@ def test_the_whole_story(course):
     assert "[release] artifacts-prune --keep 5" in release.stdout
     assert lab("smoke", cwd=ws, env=env).returncode == 0
 
-    from checker.checks import run_checks
-
-    results = run_checks(LAB_DIR, ws)
-    assert results and all(r.passed for r in results), results
+    # Record: the template alone is not a valid record; a real one is.
+    lab("record", "38-01", cwd=ws, env=env)
+    report = json.loads(lab("check", "38-01", "--json", cwd=ws, env=env, check=False).stdout)
+    assert report["recovered"] is True and report["record"]["valid"] is False
+    assert all(c["passed"] for c in report["checks"])
+    (ws / "notes" / "breaks.md").write_text(PROSE_RECORD)
+    check = lab("check", "38-01", "--json", cwd=ws, env=env)
+    report = json.loads(check.stdout)
+    assert report["recovered"] and report["record"]["valid"] and report["journal_intact"]
+    assert report["hints_used"] == 2
+    watch = report["stopwatch"]
+    assert watch["state"] == "resolved"
+    assert 0 <= watch["detect_s"] <= watch["mitigate_s"] <= watch["resolve_s"]
+    assert watch["rollback_mode"] == "rebuild" and watch["rollback_s"] > 0
+    assert watch["rollback_failures"] == 1
+    assert report["record"]["warnings"][0]["message"].startswith("fix_diff is prose")
+    human = lab("check", "38-01", cwd=ws, env=env).stdout
+    assert "time to mitigate" in human and "rebuild" in human and "resolved" in human
+    assert lab_json("stopwatch", cwd=ws, env=env)["state"] == "resolved"
+    assert lab_json("status", cwd=ws, env=env)["lab"]["break_resolved"] is True
 
     # Retention restored: after two more releases, five are kept.
     for version in ("1.2.5", "1.2.6"):
@@ -114,6 +149,29 @@ def test_checks_fail_on_the_broken_release_and_reset_keeps_notes(course):
     assert not results["at least two artifacts are kept"].passed
     assert results["service tests are untouched"].passed
 
+    # Diff fixes are applied to the broken state in a scratch copy and judged by the checks.
+    verdicts = {}
+    good = (LAB_DIR / "fix" / "fix.diff").read_text()
+    half = good.split("diff --git a/src")[0]  # only release.sh: smoke still fails
+    tests_edit = good + TESTS_EDIT
+    big = good.replace("+just artifacts-prune --keep 5\n",
+                       "+just artifacts-prune --keep 5\n" + "+# more\n" * 6)
+    big = big.replace("@@ -34,4 +34,4 @@", "@@ -34,4 +34,10 @@")
+    for name, diff in (("good", good), ("half", half), ("tests", tests_edit), ("big", big)):
+        path = ws / "notes" / f"{name}.md"
+        path.write_text(DIFF_RECORD.replace("DIFF", "\n".join(
+            "    " + line for line in diff.splitlines())))
+        proc = lab("records", "validate", str(path), "--json", cwd=ws, env=env, check=False)
+        verdicts[name] = (proc.returncode, json.loads(proc.stdout))
+    assert verdicts["good"][0] == 0, verdicts["good"]
+    code, data = verdicts["half"]
+    assert code == 1 and "still fail" in data["errors"][0]["message"]
+    assert data["errors"][0]["field"] == "fix_diff" and data["errors"][0]["line"] == 10
+    code, data = verdicts["tests"]
+    assert code == 1 and any("may not touch" in e["message"] for e in data["errors"])
+    code, data = verdicts["big"]
+    assert code == 1 and any("at most 5" in e["message"] for e in data["errors"])
+
     (ws / "notes" / "breaks.md").write_text("my notes\n")
     out = lab("reset", "38-01", cwd=course, env=env).stdout
     assert "notes/ kept" in out
@@ -121,6 +179,28 @@ def test_checks_fail_on_the_broken_release_and_reset_keeps_notes(course):
     assert tars(ws) == ["tutor-1.2.0.tar", "tutor-1.2.1.tar", "tutor-1.2.2.tar"]
     assert lab_json("status", cwd=ws, env=env)["serving"] == "1.2.2"
     assert not (ws / ".lab" / "break.json").exists()
+
+
+DIFF_RECORD = """- bug-id: "38-01"
+  concept: a rollback needs the previous artifact
+  symptom: just rollback said no prior release tag found
+  hidden_cause: >-
+    release.sh pruned with --keep 1 so the previous artifact was gone
+  hint_1: "Count the artifacts."
+  hint_2: "What does rollback deploy?"
+  hint_3: "Read the prune flag."
+  # The fix, as a unified diff:
+  fix_diff: |
+DIFF
+"""
+
+TESTS_EDIT = """diff --git a/tests/test_api.py b/tests/test_api.py
+--- a/tests/test_api.py
++++ b/tests/test_api.py
+@@ -1,1 +1,2 @@
+ import json
++# looked at
+"""
 
 
 def test_bad_learner_names_and_unknown_labs_are_refused(tmp_path):

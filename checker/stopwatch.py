@@ -1,0 +1,161 @@
+"""The incident stopwatch: phases of a break read from the evidence journal.
+
+Nobody presses it. From the journal alone:
+
+- **impact**: the broken release starts serving (its ``release.deployed``
+  after the lab's ``fault.injected``);
+- **detected**: the first failing smoke test or failing probe window;
+- **mitigated**: a good release serving and the probes (or a smoke test) green
+  again, on a release other than the broken one;
+- **resolved**: the first ``lab check`` that found the lab recovered, the
+  record valid and the journal intact.
+
+Durations are measured from the impact, on the monotonic clock when the events
+come from the same boot. The rollback's own duration and mode (flip or
+rebuild) come from ``rollback.finished``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from checker.journal import Entry
+
+
+@dataclass(frozen=True)
+class Moment:
+    wall: float
+    mono_ns: int
+    boot: str
+
+    @classmethod
+    def of(cls, entry: Entry, mono_ns: int | None = None) -> Moment:
+        if mono_ns is None:
+            return cls(entry.wall, entry.mono_ns, entry.boot)
+        return cls(entry.wall - (entry.mono_ns - mono_ns) / 1e9, mono_ns, entry.boot)
+
+    def since(self, earlier: Moment) -> float:
+        if self.boot == earlier.boot and self.boot != "unknown":
+            return (self.mono_ns - earlier.mono_ns) / 1e9
+        return self.wall - earlier.wall
+
+
+@dataclass
+class Stopwatch:
+    lab: str | None = None
+    broken_release: str | None = None
+    state: str = "no break"  # no break | injected | impact | detected | mitigated | resolved
+    impact_at: float | None = None
+    detected_at: float | None = None
+    mitigated_at: float | None = None
+    resolved_at: float | None = None
+    detect_s: float | None = None
+    mitigate_s: float | None = None
+    resolve_s: float | None = None
+    first_action_s: float | None = None
+    detected_by: str | None = None  # smoke | probe
+    mitigated_by: str | None = None  # probe | smoke
+    mitigated_version: str | None = None
+    rollback_mode: str | None = None  # flip | rebuild
+    rollback_s: float | None = None
+    rollback_failures: int = 0
+    hints_used: int = 0
+    probes_failed: int = 0
+    probes_passed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
+    entries = list(entries)
+    watch = Stopwatch(lab=lab)
+    watch.hints_used = sum(1 for e in entries if e.event == "hint.revealed"
+                           and (lab is None or e.data.get("lab") == lab))
+    injected = next((e for e in entries if e.event == "fault.injected"
+                     and (lab is None or e.data.get("lab") == lab)), None)
+    if injected is None:
+        return watch
+    watch.lab = injected.data.get("lab", lab)
+    broken = watch.broken_release = injected.data.get("release")
+    watch.state = "injected"
+    after = [e for e in entries if e.seq > injected.seq]
+    impact_entry = next((e for e in after if e.event == "release.deployed"
+                         and e.data.get("version") == broken), None)
+    if impact_entry is None:
+        return watch
+    impact = Moment.of(impact_entry)
+    watch.impact_at = impact.wall
+    watch.state = "impact"
+    later = [e for e in after if e.seq > impact_entry.seq]
+
+    detected = _first_failure(later)
+    action = next((e for e in later if e.event in
+                   ("smoke.failed", "smoke.passed", "rollback.started", "hint.revealed")), None)
+    if action is not None:
+        watch.first_action_s = _round(Moment.of(action).since(impact))
+    if detected is not None:
+        moment, watch.detected_by = detected
+        watch.detected_at = moment.wall
+        watch.detect_s = _round(moment.since(impact))
+        watch.state = "detected"
+
+    mitigated = _first_green(later, broken)
+    if mitigated is not None:
+        moment, watch.mitigated_by, watch.mitigated_version, seq = mitigated
+        watch.mitigated_at = moment.wall
+        watch.mitigate_s = _round(moment.since(impact))
+        watch.state = "mitigated"
+        if watch.detect_s is None:  # green before anything failed: detection was the fix itself
+            watch.notes.append("no failure was observed before the recovery")
+        resolved = next((e for e in later if e.seq > seq and e.event == "check.run"
+                         and e.data.get("resolved")), None)
+        if resolved is not None:
+            watch.resolved_at = resolved.wall
+            watch.resolve_s = _round(Moment.of(resolved).since(impact))
+            watch.state = "resolved"
+    else:
+        seq = None
+
+    for e in later:
+        if e.event == "rollback.failed":
+            watch.rollback_failures += 1
+        elif e.event == "rollback.finished" and watch.rollback_mode is None:
+            watch.rollback_mode = e.data.get("mode")
+            watch.rollback_s = _round(e.data.get("seconds"))
+        elif e.event == "probe.window" and (seq is None or e.seq <= seq):
+            watch.probes_failed += int(e.data.get("fail", 0))
+            watch.probes_passed += int(e.data.get("pass", 0))
+    return watch
+
+
+def _first_failure(entries: list[Entry]) -> tuple[Moment, str] | None:
+    for e in entries:
+        if e.event == "smoke.failed":
+            return Moment.of(e), "smoke"
+        if e.event == "probe.window" and int(e.data.get("fail", 0)) > 0:
+            return Moment.of(e, e.data.get("first_fail_mono_ns")), "probe"
+    return None
+
+
+def _first_green(entries: list[Entry], broken: str | None):
+    """The first green evidence on a release other than the broken one, after one deployed."""
+    good_serving = False
+    for e in entries:
+        version = e.data.get("version")
+        if e.event == "release.deployed":
+            good_serving = version != broken
+        elif not good_serving or version == broken:
+            continue
+        elif e.event == "smoke.passed":
+            return Moment.of(e), "smoke", version, e.seq
+        elif (e.event == "probe.window" and int(e.data.get("pass", 0)) > 0
+              and int(e.data.get("fail", 0)) == 0):
+            return Moment.of(e, e.data.get("first_pass_mono_ns")), "probe", version, e.seq
+    return None

@@ -1,0 +1,95 @@
+"""lab records validate PATH | lab record LAB"""
+
+from __future__ import annotations
+
+from labkit.cli._lab import add_lab_arguments
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("records", help="validate breaks.md records",
+                            description="Validate records of breaks (notes/breaks.md).")
+    verbs = parser.add_subparsers(title="records commands", metavar="COMMAND")
+    parser.set_defaults(run=lambda args: parser.print_help() or 2)
+    p = verbs.add_parser("validate", parents=[common.json],
+                         help="validate every record in a file; exit 0 when all are valid",
+                         description="Validate every record in a breaks.md file against its "
+                         "lab's expectations. Inside a lab workspace a diff fix is applied to "
+                         "the broken state and must pass the lab's checks.")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--no-verify-diff", action="store_true",
+                   help="judge a diff fix by its shape only, without applying it")
+    p.set_defaults(run=run_validate)
+
+    p = sub.add_parser("record", parents=[common.learner],
+                       help="append a template record for the lab to notes/breaks.md",
+                       description="Append a commented template record for the lab to "
+                       "notes/breaks.md, leaving what is there untouched.")
+    add_lab_arguments(p, common, lang=True)
+    p.set_defaults(run=run_record)
+
+
+def _workspace_lab(path):
+    """The lab workspace holding ``path`` and its lab, if any."""
+    from labkit import labstate
+    from labkit.catalog import get
+    from labkit.errors import LabError
+
+    for parent in path.resolve().parents:
+        if (parent / "service.yaml").is_file() and (parent / ".lab").is_dir():
+            info = labstate.lab_info(parent) or {}
+            try:
+                return parent, get(info["lab"]) if info.get("lab") else None
+            except LabError:
+                return parent, None
+    return None, None
+
+
+def run_validate(args) -> int:
+    from pathlib import Path
+
+    from labkit.cli.render import print_json
+    from labkit.console import console
+    from labkit.errors import UsageError
+    from labkit.verdict import all_rules, judge_records
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise UsageError(f"{path} is not a records file (it does not exist or is a directory)")
+    verify = None
+    root, lab = _workspace_lab(path)
+    if lab is not None and not args.no_verify_diff:
+        from functools import partial
+
+        from labkit.fixcheck import verify_fix
+
+        verify = partial(verify_fix, lab, root)
+    verdict = judge_records(path, all_rules(), verify_fix=verify)
+    if args.json:
+        print_json({"file": str(path), **verdict.as_dict()})
+        return 0 if verdict.valid else 1
+    for kind, items in (("error", verdict.errors), ("warning", verdict.warnings)):
+        for item in items:
+            where = item["file"] + (f", line {item['line']}" if item.get("line") else "")
+            field = f" field '{item['field']}':" if item.get("field") else ""
+            console.print(f"{where}:{field} {item['message']}",
+                          style="lab.fail" if kind == "error" else "lab.warn", markup=False)
+    console.print("[lab.pass]valid[/]" if verdict.valid else "[lab.fail]invalid[/]")
+    return 0 if verdict.valid else 1
+
+
+def run_record(args) -> int:
+    from checker.records import template_record
+    from labkit.cli._lab import require_started, resolve
+    from labkit.console import say
+    from labkit.runtime.fsutil import atomic_write_bytes
+    from labkit.verdict import RECORDS_FILE, rules_for
+
+    target = resolve(args)
+    ws = require_started(target)
+    path = ws.root / RECORDS_FILE
+    before = path.read_bytes() if path.exists() else b""
+    block = template_record(rules_for(target.lab), args.lang).encode()
+    gap = b"" if not before else (b"\n" if before.endswith(b"\n") else b"\n\n")
+    atomic_write_bytes(path, before + gap + block + (b"" if block.endswith(b"\n") else b"\n"))
+    say(f"[record] appended a template record for {target.lab.id} to {path}")
+    return 0

@@ -1,0 +1,104 @@
+"""The stopwatch's phases from journals written with the real journal writer."""
+
+from __future__ import annotations
+
+import json
+
+from checker.journal import Journal
+from checker.stopwatch import measure
+
+
+def journal_of(tmp_path, events) -> Journal:
+    journal = Journal(tmp_path / "journal.jsonl")
+    for event, data in events:
+        journal.append(event, data)
+    return journal
+
+
+def shift(journal, seconds_by_seq):
+    """Move entries in time (monotonic and wall) to make durations deterministic."""
+    rows = [json.loads(r) for r in journal.path.read_text().splitlines()]
+    base = rows[0]["mono_ns"]
+    for row in rows:
+        offset = seconds_by_seq.get(row["seq"], 0)
+        row["mono_ns"] = base + int(offset * 1e9)
+        row["wall"] = 1_000_000 + offset
+        for key in ("first_fail_mono_ns", "first_pass_mono_ns"):
+            if row["data"].get(key) == "AT":
+                row["data"][key] = row["mono_ns"]
+    return [_entry(r) for r in rows]
+
+
+def _entry(row):
+    from checker.journal import _entry as make
+
+    return make(row, row["seq"])
+
+
+def story():
+    return [
+        ("lab.started", {"lab": "38-01"}),                                     # 1
+        ("release.deployed", {"version": "1.2.2", "mode": "deploy"}),          # 2
+        ("fault.injected", {"lab": "38-01", "release": "1.2.3"}),              # 3
+        ("release.deployed", {"version": "1.2.3", "mode": "deploy"}),          # 4 impact
+        ("probe.window", {"version": "1.2.3", "pass": 0, "fail": 8,
+                          "first_fail_mono_ns": "AT"}),                        # 5
+        ("smoke.failed", {"version": "1.2.3"}),                                # 6
+        ("rollback.started", {"from": "1.2.3", "to": "1.2.2"}),                # 7
+        ("rollback.failed", {"reason": "missing"}),                            # 8
+        ("hint.revealed", {"lab": "38-01", "hint": 1}),                        # 9
+        ("rollback.started", {"from": "1.2.3", "to": "1.2.2"}),                # 10
+        ("release.deployed", {"version": "1.2.2", "mode": "rebuild"}),         # 11
+        ("rollback.finished", {"mode": "rebuild", "seconds": 4.5}),            # 12
+        ("probe.window", {"version": "1.2.2", "pass": 8, "fail": 0,
+                          "first_pass_mono_ns": "AT"}),                        # 13 mitigated
+        ("release.deployed", {"version": "1.2.4", "mode": "deploy"}),          # 14
+        ("check.run", {"lab": "38-01", "resolved": False}),                    # 15
+        ("check.run", {"lab": "38-01", "resolved": True}),                     # 16 resolved
+    ]
+
+
+def test_the_four_phases_in_order(tmp_path):
+    journal = journal_of(tmp_path, story())
+    times = {1: 0, 2: 1, 3: 10, 4: 12, 5: 12.5, 6: 40, 7: 60, 8: 61, 9: 70, 10: 80, 11: 86,
+             12: 86.1, 13: 86.4, 14: 200, 15: 210, 16: 300}
+    watch = measure(shift(journal, times), "38-01")
+    assert watch.state == "resolved"
+    assert watch.detect_s == 0.5 and watch.detected_by == "probe"
+    assert watch.first_action_s == 28.0
+    assert watch.mitigate_s == 74.4 and watch.mitigated_by == "probe"
+    assert watch.mitigated_version == "1.2.2"
+    assert watch.resolve_s == 288.0
+    assert watch.rollback_mode == "rebuild" and watch.rollback_s == 4.5
+    assert watch.rollback_failures == 1 and watch.hints_used == 1
+    assert watch.probes_failed == 8 and watch.probes_passed == 8
+
+
+def test_phases_stop_where_the_evidence_stops(tmp_path):
+    events = story()
+    journal = journal_of(tmp_path, events[:6])
+    watch = measure(shift(journal, {4: 5, 5: 6, 6: 7}), "38-01")
+    assert watch.state == "detected" and watch.mitigate_s is None and watch.resolve_s is None
+    assert watch.detect_s == 1.0
+
+
+def test_a_green_window_of_the_broken_release_is_not_mitigation(tmp_path):
+    events = story()[:5] + [("probe.window", {"version": "1.2.3", "pass": 3, "fail": 0,
+                                              "first_pass_mono_ns": "AT"})]
+    watch = measure(shift(journal_of(tmp_path, events), {}), "38-01")
+    assert watch.state == "detected"
+
+
+def test_smoke_pass_on_a_good_release_mitigates_without_probes(tmp_path):
+    events = story()[:4] + [("smoke.failed", {"version": "1.2.3"}),
+                            ("release.deployed", {"version": "1.2.2", "mode": "flip"}),
+                            ("rollback.finished", {"mode": "flip", "seconds": 0.4}),
+                            ("smoke.passed", {"version": "1.2.2"})]
+    watch = measure(shift(journal_of(tmp_path, events), {4: 0, 5: 3, 6: 5, 7: 5, 8: 9}), "38-01")
+    assert watch.state == "mitigated" and watch.mitigated_by == "smoke"
+    assert watch.detect_s == 3 and watch.mitigate_s == 9 and watch.rollback_mode == "flip"
+
+
+def test_no_break_no_phases(tmp_path):
+    watch = measure(shift(journal_of(tmp_path, story()[:2]), {}), "38-01")
+    assert watch.state == "no break" and watch.impact_at is None

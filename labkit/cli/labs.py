@@ -18,16 +18,23 @@ def register(sub, common) -> None:
 def run_list(args) -> int:
     from rich.table import Table
 
-    from labkit.catalog import all_labs
+    from labkit.catalog import lab_dirs, load
     from labkit.cli.render import print_json
-    from labkit.console import console
+    from labkit.console import console, warn
+    from labkit.errors import LabError
 
-    labs = all_labs()
+    labs, broken = [], []
+    for directory in lab_dirs():
+        try:
+            labs.append(load(directory))
+        except LabError as err:  # one bad lab must not hide the others
+            broken.append({"dir": directory.name, "error": str(err)})
     if args.json:
         print_json([{"id": lab.id, "phase": lab.spec.phase, "title": lab.spec.title.get(args.lang),
-                     "summary": lab.spec.summary.get(args.lang), "dir": lab.dir.name}
-                    for lab in labs])
-        return 0
+                     "summary": lab.spec.summary.get(args.lang), "dir": lab.dir.name,
+                     "error": None} for lab in labs]
+                   + [{"id": None, "dir": b["dir"], "error": b["error"]} for b in broken])
+        return 1 if broken else 0
     table = Table(title="labs" if args.lang == "en" else "laboratorios", title_justify="left")
     table.add_column("id")
     table.add_column("title" if args.lang == "en" else "título")
@@ -35,7 +42,9 @@ def run_list(args) -> int:
     for lab in labs:
         table.add_row(lab.id, lab.spec.title.get(args.lang), lab.spec.summary.get(args.lang))
     console.print(table)
-    return 0
+    for b in broken:
+        warn(f"{b['dir']} is not a usable lab: {b['error']}")
+    return 1 if broken else 0
 
 
 def run_show(args) -> int:

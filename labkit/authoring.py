@@ -1,0 +1,155 @@
+"""`lab new`: scaffolding a lab directory that authors fill in."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from labkit.catalog import lab_dirs
+from labkit.errors import UsageError
+from labkit.paths import labs_dir, templates_dir
+
+_ID = re.compile(r"^(\d{2})-\d{2}$")
+
+LAB_YAML = '''\
+# Lab {id} as data. The engine knows nothing else about the lab: faults are
+# plain text edits, checks are pytest files in checks/. Run `lab dev check {id}`
+# until every step passes.
+schema_version: 1
+id: "{id}"
+phase: {phase}
+title:
+  en: {title_en}
+  es: {title_es}
+summary:
+  # One or two sentences shown by `lab list`.
+  en: TODO describe what breaks and what the learner measures.
+  es: TODO describe qué se rompe y qué mide quien aprende.
+template: {template}
+
+baseline:
+  # Released (tagged, built, deployed) in this order by `lab start`.
+  releases: ["1.2.0", "1.2.1", "1.2.2"]
+
+faults:
+  # Each fault replaces one exact text, found exactly once, in one file of the
+  # workspace. Keep the whole break reversible in `record.line_budget` lines.
+  - id: first-fault
+    file: scripts/release.sh
+    find: "TODO the exact text the fault replaces"
+    replace: "TODO the faulty text"
+
+break:
+  # Committed together with the faults, then shipped with `just release`.
+  release: "1.2.3"
+  message: "TODO a commit message a teammate might write"
+
+hints:
+  # Exactly three per language, from a nudge to almost the answer.
+  en:
+    - "TODO first hint"
+    - "TODO second hint"
+    - "TODO third hint"
+  es:
+    - "TODO primera pista"
+    - "TODO segunda pista"
+    - "TODO tercera pista"
+
+next_steps:
+  # Printed after `lab break`.
+  en:
+    - "Check the service: just smoke-portal"
+  es:
+    - "Comprueba el servicio: just smoke-portal"
+
+record:
+  # What a learner's notes/breaks.md record must mention (any_of: case-insensitive).
+  mentions:
+    hidden_cause:
+      - label: the cause
+        any_of: ["TODO"]
+  line_budget: 5
+  protected: ["tests/"]
+
+reference:
+  # Recovery figures on the reference machine (see benchmarks/RESULTS.md).
+  flip_s: 1.0
+  rebuild_s: 6.0
+'''
+
+README = {
+    "en": "# {id} · {title}\n\nTODO: the learner's brief. What happens, the loop "
+          "(detect, mitigate, fix, record, check), and what this teaches.\n",
+    "es": "# {id} · {title}\n\nTODO: el enunciado para quien aprende. Qué ocurre, el ciclo "
+          "(detectar, mitigar, corregir, registrar, comprobar) y qué enseña.\n",
+}
+
+CHECK = '''\
+"""Checks of lab {id}, run against the learner's workspace (fixtures: workspace, lab)."""
+
+from labkit.runtime.contract import check, load_contract
+from labkit.runtime.layout import Workspace
+from labkit.runtime.status import runtime_status
+
+
+def test_smoke_is_green(workspace):
+    ws = Workspace(workspace)
+    status = runtime_status(ws)
+    assert status["supervisor"]["running"], "nothing is serving"
+    findings = check(status["supervisor"]["port"], load_contract(ws))
+    assert not findings, "smoke fails: " + "; ".join(f.message for f in findings)
+'''
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:48].strip("-") or "lab"
+
+
+def _yaml_str(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def new_lab(lab_id: str, title: str, *, title_es: str | None = None,
+            template: str = "minitutor", root: Path | None = None) -> Path:
+    match = _ID.match(lab_id)
+    if not match:
+        raise UsageError(f"{lab_id!r} is not a lab id: use PHASE-NUMBER, e.g. 38-03")
+    if not title.strip():
+        raise UsageError("--title must not be empty")
+    if not (templates_dir() / template / "copier.yml").is_file():
+        raise UsageError(f"there is no template {template!r} in {templates_dir()}")
+    root = root or labs_dir()
+    for existing in lab_dirs(root):
+        if existing.name == lab_id or existing.name.startswith(f"{lab_id}-"):
+            raise UsageError(f"lab {lab_id} already exists: {existing}")
+    dest = root / f"{lab_id}-{slugify(title)}"
+    if dest.exists():
+        raise UsageError(f"{dest} already exists")
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{lab_id}.", dir=root))
+    try:
+        values = {"id": lab_id, "phase": int(match.group(1)), "template": template,
+                  "title_en": _yaml_str(title.strip()),
+                  "title_es": _yaml_str((title_es or title).strip())}
+        (tmp / "lab.yaml").write_text(LAB_YAML.format(**values), encoding="utf-8")
+        (tmp / "README.md").write_text(README["en"].format(id=lab_id, title=title.strip()),
+                                       encoding="utf-8")
+        (tmp / "README.es.md").write_text(
+            README["es"].format(id=lab_id, title=(title_es or title).strip()), encoding="utf-8")
+        (tmp / "checks").mkdir()
+        (tmp / "checks" / "test_recovery.py").write_text(CHECK.format(id=lab_id),
+                                                          encoding="utf-8")
+        (tmp / "fix").mkdir()
+        (tmp / "fix" / "README.md").write_text(
+            "The reference fix: a unified diff in fix.diff that repairs the broken state "
+            "(used by `lab dev check`, never shown to learners).\n", encoding="utf-8")
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest

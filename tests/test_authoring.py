@@ -1,0 +1,97 @@
+"""Authoring: `lab new` scaffolds a lab, `lab dev check` proves labs break and repair."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from support import KIT_ROOT, base_env, lab
+
+
+@pytest.fixture
+def labs_dir(tmp_path):
+    path = tmp_path / "labs"
+    path.mkdir()
+    return path
+
+
+def test_new_scaffolds_a_valid_lab_that_dev_check_sends_back_to_its_author(labs_dir, tmp_path):
+    env = base_env(LAB_LABS_DIR=str(labs_dir))
+    out = lab("new", "38-09", "--title", "Canary that lies", "--title-es", "El canario que miente",
+              env=env, cwd=tmp_path).stdout
+    created = labs_dir / "38-09-canary-that-lies"
+    assert f"created {created}" in out
+    for name in ("lab.yaml", "README.md", "README.es.md", "checks/test_recovery.py",
+                 "fix/README.md"):
+        assert (created / name).is_file(), name
+    assert "# Lab 38-09 as data" in (created / "lab.yaml").read_text()
+    listed = json.loads(lab("list", "--json", env=env, cwd=tmp_path).stdout)
+    assert [(e["id"], e["title"]) for e in listed] == [("38-09", "Canary that lies")]
+    es = json.loads(lab("list", "--json", "--lang", "es", env=env, cwd=tmp_path).stdout)
+    assert es[0]["title"] == "El canario que miente"
+
+    again = lab("new", "38-09", "--title", "Other", env=env, cwd=tmp_path, check=False)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    bad = lab("new", "3801", "--title", "X", env=env, cwd=tmp_path, check=False)
+    assert bad.returncode == 2 and "is not a lab id" in bad.stderr
+
+    proc = lab("dev", "check", "38-09", "--json", env=env, cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    steps = json.loads(proc.stdout)["steps"]
+    assert steps[-1]["step"] == "no placeholders left" and not steps[-1]["ok"]
+    assert "TODO still in lab.yaml, README.md, README.es.md" in steps[-1]["detail"]
+
+
+def test_a_lab_with_a_broken_lab_yaml_is_named_with_its_line(labs_dir, tmp_path):
+    env = base_env(LAB_LABS_DIR=str(labs_dir))
+    shutil.copytree(KIT_ROOT / "labs" / "38-01-no-rollback-path", labs_dir / "38-05-broken")
+    path = labs_dir / "38-05-broken" / "lab.yaml"
+    path.write_text(path.read_text().replace("line_budget: 5", "line_budget: lots"))
+    proc = lab("dev", "check", env=env, cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    assert "lab.yaml, line" in proc.stdout + proc.stderr
+    assert "record.line_budget" in proc.stdout + proc.stderr
+    listed = lab("list", "--json", env=env, cwd=tmp_path, check=False)
+    assert listed.returncode == 1
+    assert json.loads(listed.stdout)[0]["error"]
+
+
+@pytest.mark.e2e
+def test_dev_check_catches_a_fault_that_does_not_apply_and_a_break_nobody_sees(labs_dir,
+                                                                              tmp_path):
+    env = base_env(LAB_LABS_DIR=str(labs_dir))
+    source = KIT_ROOT / "labs" / "38-01-no-rollback-path"
+    stale = labs_dir / "38-05-stale-fault"
+    shutil.copytree(source, stale)
+    text = (stale / "lab.yaml").read_text()
+    (stale / "lab.yaml").write_text(text.replace('id: "38-01"', 'id: "38-05"').replace(
+        'find: "just artifacts-prune --keep 5"', 'find: "just artifacts-prune --keep 7"'))
+    silent = labs_dir / "38-06-silent-break"
+    shutil.copytree(source, silent)
+    text = (silent / "lab.yaml").read_text().replace('id: "38-01"', 'id: "38-06"')
+    text = text.replace('replace: "just artifacts-prune --keep 1"',
+                        'replace: "just artifacts-prune --keep 6"')
+    text = text.replace('''replace: '    return {"spanish": fix_es, "correction": fix_en}\'''',
+                        '''replace: '    return {"correction": fix_en, "spanish": fix_es}  # same\'''')
+    (silent / "lab.yaml").write_text(text)
+    proc = lab("dev", "check", "--json", env=env, cwd=tmp_path, check=False, timeout=600)
+    assert proc.returncode == 1
+    steps = json.loads(proc.stdout)["steps"]
+    failed = {s["lab"]: s for s in steps if not s["ok"]}
+    assert failed["38-05-stale-fault"]["step"] == "each fault applies cleanly"
+    assert "scripts/release.sh" in failed["38-05-stale-fault"]["detail"]
+    assert failed["38-06-silent-break"]["step"] == "the break is observable (checks fail)"
+    assert "still passes after it" in failed["38-06-silent-break"]["detail"]
+
+
+@pytest.mark.e2e
+def test_dev_check_passes_for_every_lab_of_the_kit(tmp_path):
+    proc = lab("dev", "check", "--json", cwd=tmp_path, check=False, timeout=900)
+    data = json.loads(proc.stdout)
+    failed = [s for s in data["steps"] if not s["ok"]]
+    assert proc.returncode == 0 and not failed, failed
+    labs = {s["lab"] for s in data["steps"]}
+    assert {"38-01-no-rollback-path"} <= labs
+    last_steps = {s["lab"]: s["step"] for s in data["steps"]}
+    assert set(last_steps.values()) == {"the reference fix repairs the lab"}

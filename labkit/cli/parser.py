@@ -29,6 +29,8 @@ VERB_MODULES = [
     "rollback",
     "serve",
     "journal",
+    "new",
+    "dev",
 ]
 
 

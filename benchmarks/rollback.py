@@ -2,9 +2,9 @@
 
     python benchmarks/rollback.py [--json] [--flips 20] [--rate 150]
 
-Builds a workspace of the runtime's test service (or --workspace DIR, an
-existing workspace whose history has a current and a previous release), then
-measures:
+Starts lab 38-01's service in a temporary course (1.2.2 serving, 1.2.1 the
+warm previous release; or --workspace DIR, an existing workspace whose history
+has a current and a previous release), then measures:
 
 - flip_median_s: from starting `lab rollback` to the previous version answering
   requests through the router (median of --flips rollbacks, alternating);
@@ -33,7 +33,6 @@ from _common import (
     get_version,
     lab,
     machine,
-    make_miniapp,
     median,
     throughput,
 )
@@ -65,12 +64,11 @@ def main() -> int:
         st = status(ws)
         current, previous = st["serving"], st["previous"]
     else:
-        ws = make_miniapp(Path(tmp.name) / "ws", ["1.0.0", "1.0.1"])
-        for v in ("1.0.0", "1.0.1"):
-            lab("artifacts", "build", v, "--ref", f"v{v}", cwd=ws)
-        lab("deploy", "1.0.0", cwd=ws)
-        lab("deploy", "1.0.1", cwd=ws)
-        current, previous = "1.0.1", "1.0.0"
+        course = Path(tmp.name)
+        env = base_env(LAB_COURSE=str(course), LAB_LEARNER="bench")
+        lab("start", "38-01", cwd=course, env=env)
+        ws = course / "learners" / "bench" / "phase-38"
+        current, previous = "1.2.2", "1.2.1"
     try:
         port = status(ws)["supervisor"]["port"]
         # 1. Flips: time from starting `lab rollback` to the previous version answering.

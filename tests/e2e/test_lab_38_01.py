@@ -180,6 +180,15 @@ def test_checks_fail_on_the_broken_release_and_reset_keeps_notes(course):
     assert lab_json("status", cwd=ws, env=env)["serving"] == "1.2.2"
     assert not (ws / ".lab" / "break.json").exists()
 
+    # `lab record` appends a template without disturbing what is there.
+    lab("record", "38-01", "--lang", "es", cwd=ws, env=env)
+    text = (ws / "notes" / "breaks.md").read_text()
+    assert text.startswith("my notes\n") and "```yaml" in text and "bug-id" in text
+    proc = lab("records", "validate", str(ws / "notes" / "breaks.md"), "--json", cwd=ws,
+               env=env, check=False)
+    assert proc.returncode == 1  # an empty template is not a record yet
+    assert {e["field"] for e in json.loads(proc.stdout)["errors"]} >= {"symptom", "fix_diff"}
+
 
 DIFF_RECORD = """- bug-id: "38-01"
   concept: a rollback needs the previous artifact

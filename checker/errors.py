@@ -5,6 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def located(path: Path | str, message: str, *, line: int | None = None,
+            field: str | None = None) -> str:
+    """One sentence naming the file, and the line and field when known."""
+    where = str(path) if line is None else f"{path}, line {line}"
+    what = f"field '{field}': " if field else ""
+    return f"{where}: {what}{message}"
+
+
 class CheckerError(Exception):
     """A problem with evidence the user can act on; ``str(err)`` is one sentence."""
 
@@ -29,6 +37,4 @@ class EvidenceError(CheckerError):
         self.line = line
         self.field = field
         self.detail = message
-        where = self.path if line is None else f"{self.path}, line {line}"
-        what = f"field '{field}': " if field else ""
-        super().__init__(f"{where}: {what}{message}")
+        super().__init__(located(path, message, line=line, field=field))

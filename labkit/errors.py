@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from checker.errors import located
+
 # Named exit codes.
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -46,9 +48,7 @@ class DataError(LabError):
         self.line = line
         self.field = field
         self.detail = message
-        where = self.path if line is None else f"{self.path}, line {line}"
-        what = f"field '{field}': " if field else ""
-        super().__init__(f"{where}: {what}{message}")
+        super().__init__(located(path, message, line=line, field=field))
 
 
 class WorkspaceError(LabError):

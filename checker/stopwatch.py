@@ -2,17 +2,20 @@
 
 Nobody presses it. From the journal alone:
 
-- **impact**: the broken release starts serving (its ``release.deployed``
-  after the lab's ``fault.injected``);
+- **impact**: a broken release starts serving (the first ``release.deployed``
+  of one of the break's releases after the lab's ``fault.injected``; a break
+  may ship several, listed in its ``releases``, the last one in ``release``);
 - **detected**: the first failing smoke test or failing probe window;
 - **mitigated**: a good release serving and the probes (or a smoke test) green
-  again, on a release other than the broken one;
+  again, on a release that is none of the broken ones;
 - **resolved**: the first ``lab check`` that found the lab recovered, the
   record valid and the journal intact.
 
 Durations are measured from the impact, on the monotonic clock when the events
 come from the same boot. The rollback's own duration and mode (flip or
-rebuild) come from ``rollback.finished``.
+rebuild) come from the first ``rollback.finished`` that landed on a release
+other than the broken ones; rollbacks that landed on a broken release are
+counted apart.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ class Moment:
 @dataclass
 class Stopwatch:
     lab: str | None = None
-    broken_release: str | None = None
+    broken_release: str | None = None  # the break's last broken release
+    broken_releases: list[str] = field(default_factory=list)  # every one, in order
     state: str = "no break"  # no break | injected | impact | detected | mitigated | resolved
     impact_at: float | None = None
     detected_at: float | None = None
@@ -60,6 +64,7 @@ class Stopwatch:
     rollback_mode: str | None = None  # flip | rebuild
     rollback_s: float | None = None
     rollback_failures: int = 0
+    rollbacks_to_broken: int = 0
     hints_used: int = 0
     probes_failed: int = 0
     probes_passed: int = 0
@@ -83,11 +88,16 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     if injected is None:
         return watch
     watch.lab = injected.data.get("lab", lab)
-    broken = watch.broken_release = injected.data.get("release")
+    watch.broken_release = injected.data.get("release")
+    releases = injected.data.get("releases")
+    if not isinstance(releases, list) or not releases:
+        releases = [watch.broken_release] if watch.broken_release else []
+    watch.broken_releases = [str(v) for v in releases]
+    broken = set(watch.broken_releases)
     watch.state = "injected"
     after = [e for e in entries if e.seq > injected.seq]
     impact_entry = next((e for e in after if e.event == "release.deployed"
-                         and e.data.get("version") == broken), None)
+                         and e.data.get("version") in broken), None)
     if impact_entry is None:
         return watch
     impact = Moment.of(impact_entry)
@@ -126,6 +136,8 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     for e in later:
         if e.event == "rollback.failed":
             watch.rollback_failures += 1
+        elif e.event == "rollback.finished" and e.data.get("to") in broken:
+            watch.rollbacks_to_broken += 1
         elif e.event == "rollback.finished" and watch.rollback_mode is None:
             watch.rollback_mode = e.data.get("mode")
             watch.rollback_s = _round(e.data.get("seconds"))
@@ -144,14 +156,15 @@ def _first_failure(entries: list[Entry]) -> tuple[Moment, str] | None:
     return None
 
 
-def _first_green(entries: list[Entry], broken: str | None):
-    """The first green evidence on a release other than the broken one, after one deployed."""
+def _first_green(entries: list[Entry], broken: set[str]):
+    """The first green evidence on a release that is none of the broken ones, after one
+    such release deployed."""
     good_serving = False
     for e in entries:
         version = e.data.get("version")
         if e.event == "release.deployed":
-            good_serving = version != broken
-        elif not good_serving or version == broken:
+            good_serving = version not in broken
+        elif not good_serving or version in broken:
             continue
         elif e.event == "smoke.passed":
             return Moment.of(e), "smoke", version, e.seq

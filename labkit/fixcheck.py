@@ -1,5 +1,7 @@
 """Verifying a record's fix_diff for real: apply it to the broken state in a scratch
-copy of the workspace, release it twice, and run the lab's checks there."""
+copy of the workspace, release it twice (after the break's last release, each one
+smoke-tested the way a learner would, so the scratch history holds its verdict),
+and run the lab's checks there."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from pathlib import Path
 
 from checker.checks import run_checks
 from checker.records import FixVerdict
-from labkit import labstate
+from labkit import labstate, smoke
 from labkit.catalog import Lab
 from labkit.errors import LabError
 from labkit.lifecycle import run_release, stop_workspace
+from labkit.runtime.layout import Workspace
 
 
 def _git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -60,13 +63,20 @@ def _verify_in(lab: Lab, ws_root: Path, scratch: Path, commit: str, diff: str) -
                                  + (f": {reason[0]}" if reason else ""))
     _git(scratch, "add", "-A")
     _git(scratch, "commit", "-q", "-m", "fix under check")
-    version = lab.spec.break_.release
-    try:
-        for _ in range(2):
-            version = next_patch(version)
+    version = lab.spec.break_.release  # the last broken release
+    for _ in range(2):
+        version = next_patch(version)
+        try:
             run_release(scratch, version)
-    except LabError as err:
-        return FixVerdict(False, f"with fix_diff applied, releasing {version} failed: {err}")
+        except LabError as err:
+            return FixVerdict(False, f"with fix_diff applied, releasing {version} failed: {err}")
+        ws = Workspace(scratch)
+        if ws.spec.contract:
+            try:
+                smoke.run(ws)  # the verdict goes to the history; the checks judge the result
+            except LabError as err:
+                return FixVerdict(False, f"with fix_diff applied, the smoke test of {version} "
+                                         f"could not run: {err}")
     failing = [r for r in run_checks(lab.dir, scratch) if not r.passed]
     if failing:
         return FixVerdict(False, "with fix_diff applied to the broken state these checks still "

@@ -39,12 +39,14 @@ class BilingualList(Strict):
         return self
 
 
-class Fault(Strict):
+class Edit(Strict):
+    """One plain text edit in the workspace: ``find`` (present exactly once) becomes
+    ``replace``. Faults and baseline edits share this form."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     file: str = Field(min_length=1)
     find: str = Field(min_length=1)
     replace: str
-    concept: Bilingual | None = None
 
     @field_validator("file")
     @classmethod
@@ -56,25 +58,98 @@ class Fault(Strict):
     @model_validator(mode="after")
     def _changes_something(self):
         if self.find == self.replace:
-            raise ValueError("find and replace are the same, so the fault changes nothing")
+            raise ValueError("find and replace are the same, so the edit changes nothing")
         return self
 
 
+class Fault(Edit):
+    """An edit the break injects; ``concept`` names what it teaches."""
+
+    concept: Bilingual | None = None
+
+
+def _check_versions(value: list[str], example: str) -> list[str]:
+    for v in value:
+        if not _VERSION.match(v):
+            raise ValueError(f"{v!r} is not a version like {example}")
+    if len(set(value)) != len(value):
+        raise ValueError("lists a version twice")
+    if [version_key(v) for v in value] != sorted(version_key(v) for v in value):
+        raise ValueError("versions must be listed oldest first")
+    return value
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version like 1.2.3 as a tuple that sorts the way versions do."""
+    return tuple(int(part) for part in version.split("."))
+
+
 class Baseline(Strict):
+    """What `lab start` sets up before the learner arrives.
+
+    - ``releases``: tagged, built and deployed in this order (the last one serves).
+    - ``edits`` (optional): text edits in the same find/replace form as faults,
+      applied to the fresh workspace and committed with ``message`` before the
+      first baseline release; they are part of the service's normal state, not
+      of the break (for example a retention setting the lab's story depends on).
+    - ``smoke`` (optional, default false): smoke-test each baseline release
+      right after it is deployed, so the release history holds a passed verdict
+      for each of them (a failing verdict stops `lab start`: the baseline must
+      be good).
+    """
+
     releases: list[str] = Field(min_length=1)
+    edits: list[Edit] = []
+    message: str | None = Field(default=None, min_length=1)
+    smoke: bool = False
 
     @field_validator("releases")
     @classmethod
     def _versions(cls, value: list[str]) -> list[str]:
-        for v in value:
-            if not _VERSION.match(v):
-                raise ValueError(f"{v!r} is not a version like 1.2.0")
-        return value
+        return _check_versions(value, "1.2.0")
+
+    @model_validator(mode="after")
+    def _edits_explained(self):
+        if self.edits and not self.message:
+            raise ValueError("baseline edits need a commit message (baseline.message)")
+        if self.message and not self.edits:
+            raise ValueError("baseline.message is the commit message of baseline.edits, "
+                             "but there are no edits")
+        ids = [e.id for e in self.edits]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two baseline edits share an id")
+        return self
 
 
 class BreakRelease(Strict):
+    """How the break ships: faults committed with ``message``, then released.
+
+    - ``release``: the broken release (one ``just release``);
+    - ``releases`` (instead, or as well): several broken releases shipped in a
+      row, oldest first, all carrying the faults. ``release`` is then the last
+      of them (filled in when omitted): every later release, the learner's fix
+      included, must be newer than it.
+
+    Every release listed here counts as broken for the stopwatch.
+    """
+
     release: str
+    releases: list[str] | None = Field(default=None, min_length=1)
     message: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _last_release(cls, data):
+        if isinstance(data, dict) and data.get("release") is None:
+            releases = data.get("releases")
+            if releases is None:
+                raise ValueError("give the broken release (break.release) or several "
+                                 "(break.releases)")
+            if releases == []:
+                raise ValueError("break.releases lists no release")
+            if isinstance(releases, list):
+                data = {**data, "release": releases[-1]}
+        return data
 
     @field_validator("release")
     @classmethod
@@ -82,6 +157,23 @@ class BreakRelease(Strict):
         if not _VERSION.match(value):
             raise ValueError(f"{value!r} is not a version like 1.2.3")
         return value
+
+    @field_validator("releases")
+    @classmethod
+    def _versions(cls, value: list[str] | None) -> list[str] | None:
+        return value if value is None else _check_versions(value, "1.2.3")
+
+    @model_validator(mode="after")
+    def _release_is_last(self):
+        if self.releases is not None and self.release != self.releases[-1]:
+            raise ValueError(f"break.release ({self.release}) must be the last of "
+                             f"break.releases ({', '.join(self.releases)})")
+        return self
+
+    @property
+    def versions(self) -> list[str]:
+        """Every broken release, in the order the break ships them."""
+        return list(self.releases) if self.releases else [self.release]
 
 
 class MentionSpec(Strict):
@@ -114,13 +206,11 @@ class Rubric(Strict):
     no_hint_bonus: int = Field(default=10, ge=0)
 
 
-class RetentionSpec(Strict):
-    """Knobs of the runtime's prune the lab's release script uses (generic)."""
-
-    protect_last_good: bool = False
-
-
 class LabSpec(Strict):
+    """A whole lab.yaml. Settings added since the first lab are optional, so every
+    earlier lab.yaml stays valid under schema_version 1: ``baseline.edits`` with
+    ``baseline.message``, ``baseline.smoke`` and ``break.releases``."""
+
     schema_version: Literal[1]
     id: str
     phase: int = Field(ge=1, le=99)
@@ -154,8 +244,11 @@ class LabSpec(Strict):
     def _coherent(self):
         if int(self.id.split("-")[0]) != self.phase:
             raise ValueError(f"id {self.id} does not belong to phase {self.phase}")
-        if self.break_.release in self.baseline.releases:
-            raise ValueError("the break release must differ from the baseline releases")
+        newest = max(self.baseline.releases, key=version_key)
+        stale = [v for v in self.break_.versions if version_key(v) <= version_key(newest)]
+        if stale:
+            raise ValueError(f"break release {stale[0]} must be newer than the baseline "
+                             f"(last baseline release: {newest})")
         return self
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit import faults, labstate
@@ -82,9 +82,18 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
         _restore_notes(root, kept_notes)
         labstate.set_lab_info(root, lab.id, learner)
         labstate.update_lab_info(root, stage="baseline")
-        for version in lab.spec.baseline.releases:
+        baseline = lab.spec.baseline
+        if baseline.edits:
+            progress(f"[start] committing the baseline's edits: {baseline.message}")
+            faults.apply(root, baseline.edits)
+            files = list(dict.fromkeys(e.file for e in baseline.edits))
+            _git(root, "add", "--", *files)
+            _git(root, "commit", "-q", "-m", baseline.message)
+        for version in baseline.releases:
             progress(f"[start] releasing {version} (tag, build, deploy)")
             run_release(root, version)
+            if baseline.smoke:
+                _smoke_baseline(root, version, progress)
         labstate.update_lab_info(root, stage="ready")
     finally:
         if kept_notes is not None and kept_notes.exists():
@@ -96,6 +105,18 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
                        time.monotonic() - started)
 
 
+def _smoke_baseline(root: Path, version: str, progress) -> None:
+    """Smoke-test a baseline release so the release history holds its verdict."""
+    from labkit import smoke
+
+    result = smoke.run(Workspace(root))
+    if not result.passed:
+        raise LabError(f"baseline release {version} fails its smoke test: "
+                       + "; ".join(f.message for f in result.findings),
+                       hint="the lab's baseline must be good; check its baseline edits")
+    progress(f"[start] {version} passed its smoke test")
+
+
 @dataclass
 class BreakResult:
     workspace: Path
@@ -104,35 +125,51 @@ class BreakResult:
     release: str
     commit: str | None
     since: float | None
+    releases: list[str] = field(default_factory=list)  # every broken release, in order
 
 
 def break_lab(lab: Lab, root: Path, *, stream=None) -> BreakResult:
-    """Apply the lab's faults, commit them, and ship them with the workspace's own release."""
+    """Apply the lab's faults, commit them, and ship them with the workspace's own release:
+    one ``just release`` per broken release of the lab, in order."""
     info = labstate.break_info(root) or {}
     release = lab.spec.break_.release
+    versions = lab.spec.break_.versions
     if info.get("lab") == lab.id and info.get("stage") == "released":
-        return BreakResult(root, [], True, release, info.get("commit"), info.get("injected_at"))
+        return BreakResult(root, [], True, release, info.get("commit"), info.get("injected_at"),
+                           versions)
     ws = Workspace(root)
     injected: list[str] = []
-    if info.get("lab") != lab.id or info.get("stage") != "injected":
+    resuming = info.get("lab") == lab.id and info.get("stage") == "injected"
+    if not resuming:
         injected = faults.apply(root, lab.spec.faults)
         _git(root, "add", "--", *lab.spec.fault_files)
         if _git(root, "status", "--porcelain", "--", *lab.spec.fault_files):
             _git(root, "commit", "-q", "-m", lab.spec.break_.message)
         commit = _git(root, "rev-parse", "HEAD")
         info = labstate.set_break(root, lab=lab.id, stage="injected", release=release,
-                                  commit=commit, faults=[f.id for f in lab.spec.faults],
+                                  releases=versions, shipped=[], commit=commit,
+                                  faults=[f.id for f in lab.spec.faults],
                                   injected_at=time.time())
         ws.journal.append("fault.injected", {
             "lab": lab.id, "faults": [f.id for f in lab.spec.faults], "applied_now": injected,
             "files": lab.spec.fault_files, "commit": commit, "release": release,
+            "releases": versions,
         })
-    else:  # a break interrupted before its release finished: release again
-        subprocess.run(["git", "tag", "-d", ws.spec.tag(release)], cwd=root,
-                       capture_output=True)
-    run_release(root, release, stream=stream)
+    shipped = list(info.get("shipped") or [])
+    for number, version in enumerate(versions, start=1):
+        if version in shipped:
+            continue
+        if resuming:  # a break interrupted during this release: release it again
+            subprocess.run(["git", "tag", "-d", ws.spec.tag(version)], cwd=root,
+                           capture_output=True)
+        if stream is not None and len(versions) > 1:
+            stream(f"[break] shipping {version} ({number} of {len(versions)})")
+        run_release(root, version, stream=stream)
+        shipped.append(version)
+        labstate.set_break(root, shipped=shipped)
     info = labstate.set_break(root, stage="released", released_at=time.time())
-    return BreakResult(root, injected, False, release, info.get("commit"), info.get("injected_at"))
+    return BreakResult(root, injected, False, release, info.get("commit"),
+                       info.get("injected_at"), versions)
 
 
 def reset(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> StartResult:

@@ -102,3 +102,37 @@ def test_smoke_pass_on_a_good_release_mitigates_without_probes(tmp_path):
 def test_no_break_no_phases(tmp_path):
     watch = measure(shift(journal_of(tmp_path, story()[:2]), {}), "38-01")
     assert watch.state == "no break" and watch.impact_at is None
+
+
+def test_every_release_of_a_break_that_ships_several_counts_as_broken(tmp_path):
+    broken = ["1.3.3", "1.3.4", "1.3.5"]
+    events = [
+        ("release.deployed", {"version": "1.3.2", "mode": "deploy"}),          # 1
+        ("fault.injected", {"lab": "38-02", "release": "1.3.5",
+                            "releases": broken}),                              # 2
+        ("release.deployed", {"version": "1.3.3", "mode": "deploy"}),          # 3 impact
+        ("release.deployed", {"version": "1.3.4", "mode": "deploy"}),          # 4
+        ("release.deployed", {"version": "1.3.5", "mode": "deploy"}),          # 5
+        ("smoke.failed", {"version": "1.3.5"}),                                # 6 detected
+        ("release.deployed", {"version": "1.3.4", "mode": "flip"}),            # 7
+        ("rollback.finished", {"to": "1.3.4", "mode": "flip", "seconds": 0.1}),  # 8
+        ("probe.window", {"version": "1.3.4", "pass": 4, "fail": 0,
+                          "first_pass_mono_ns": "AT"}),                        # 9 not green
+        ("smoke.failed", {"version": "1.3.4"}),                                # 10
+        ("release.deployed", {"version": "1.3.2", "mode": "rebuild"}),         # 11
+        ("rollback.finished", {"to": "1.3.2", "mode": "rebuild", "seconds": 3}),  # 12
+        ("smoke.passed", {"version": "1.3.2"}),                                # 13 mitigated
+    ]
+    times = {3: 10, 4: 20, 5: 30, 6: 40, 7: 50, 8: 50, 9: 51, 10: 55, 11: 70, 12: 70, 13: 75}
+    watch = measure(shift(journal_of(tmp_path, events), times), "38-02")
+    assert watch.broken_release == "1.3.5" and watch.broken_releases == broken
+    assert watch.state == "mitigated" and watch.mitigated_version == "1.3.2"
+    assert watch.detect_s == 30 and watch.mitigate_s == 65
+    assert watch.rollback_mode == "rebuild" and watch.rollback_s == 3
+    assert watch.rollbacks_to_broken == 1
+
+
+def test_a_break_of_one_release_lists_it_as_its_only_broken_release(tmp_path):
+    watch = measure(shift(journal_of(tmp_path, story()[:4]), {}), "38-01")
+    assert watch.broken_release == "1.2.3" and watch.broken_releases == ["1.2.3"]
+    assert watch.state == "impact" and watch.rollbacks_to_broken == 0

@@ -24,9 +24,13 @@ def register(sub, common) -> None:
     p = verbs.add_parser("prune", parents=[common.workspace, common.json],
                          help="remove the oldest artifacts by release history",
                          description="Remove the oldest artifacts by release history, keeping "
-                         "the N newest and always the serving release.")
+                         "the N newest and always the serving release. With --protect-last-good "
+                         "it also keeps the last release that passed its smoke test.")
     p.add_argument("--keep", type=int, required=True, metavar="N",
                    help="how many releases to keep (at least 1)")
+    p.add_argument("--protect-last-good", action="store_true",
+                   help="also keep the newest release whose latest smoke verdict in the release "
+                   "history passed (no verdicts: nothing extra is kept)")
     p.set_defaults(run=run_prune)
 
     p = verbs.add_parser("previous", parents=[common.workspace, common.json],
@@ -110,7 +114,8 @@ def run_prune(args) -> int:
     from labkit.runtime.retention import prune
 
     ws = Workspace.find(args.workspace)
-    result = prune(ws, args.keep, say=(lambda line: None) if args.json else say)
+    result = prune(ws, args.keep, protect_last_good=args.protect_last_good,
+                   say=(lambda line: None) if args.json else say)
     if args.json:
         print_json(result.as_dict())
     return 0

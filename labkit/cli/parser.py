@@ -23,6 +23,7 @@ VERB_MODULES = [
     "check",
     "records",
     "stopwatch",
+    "grade",
     "status",
     "artifacts",
     "deploy",

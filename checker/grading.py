@@ -57,7 +57,9 @@ from checker.records import RecordRules
 from checker.stopwatch import measure
 
 GRADE_SCHEMA = 1
-PHASE_DIR = re.compile(r"^phase-(\d{1,3})$")
+# phase-38 is the phase's workspace; phase-38.38-01 holds a lab of the phase set aside
+# while another lab used the workspace (see labkit.lifecycle.shelf).
+PHASE_DIR = re.compile(r"^phase-(\d{1,3})(?:\.\d{2}-\d{2}(?:\.\d+)?)?$")
 JSON_LIMIT = 1024 * 1024
 JOURNAL_LIMIT = 64 * 1024 * 1024
 RECORDS = ("notes", "breaks.md")

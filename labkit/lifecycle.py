@@ -72,6 +72,11 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
                            time.monotonic() - started)
     kept_notes = _set_aside_notes(root)
     try:
+        _shelve(root, lab, progress)
+        if _unshelve(root, lab, kept_notes, progress):
+            ws = Workspace(root)
+            return StartResult(root, False, serving(ws), ArtifactStore(ws).versions(),
+                               time.monotonic() - started)
         if root.exists():  # a start that was interrupted: begin again
             stop_workspace(root)
             shutil.rmtree(root)
@@ -103,6 +108,39 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
                                       "baseline": lab.spec.baseline.releases})
     return StartResult(root, True, serving(ws), ArtifactStore(ws).versions(),
                        time.monotonic() - started)
+
+
+def shelf(root: Path, lab_id: str) -> Path:
+    """Where a phase's workspace waits while another lab of the phase uses it."""
+    return root.with_name(f"{root.name}.{lab_id}")
+
+
+def _shelve(root: Path, lab: Lab, progress) -> None:
+    """Another lab of this phase holds the workspace: move it aside, evidence intact."""
+    other = (labstate.lab_info(root) or {}).get("lab") if root.exists() else None
+    if not other or other == lab.id:
+        return
+    stop_workspace(root)
+    dest = shelf(root, other)
+    if dest.exists():
+        dest = dest.with_name(f"{dest.name}.{int(time.time())}")
+    root.rename(dest)
+    progress(f"[start] lab {other} is kept as it was in {dest}")
+
+
+def _unshelve(root: Path, lab: Lab, notes: Path | None, progress) -> bool:
+    """Bring back this lab's shelved workspace, if there is a finished start of it."""
+    from labkit.runtime.control import ensure_running
+
+    kept = shelf(root, lab.id)
+    if root.exists() or not is_ready(kept, lab):
+        return False
+    kept.rename(root)
+    _restore_notes(root, notes)  # notes follow the learner from lab to lab
+    ensure_running(Workspace(root))
+    Workspace(root).journal.append("lab.resumed", {"lab": lab.id})
+    progress(f"[start] lab {lab.id} resumes where it was, in {root}")
+    return True
 
 
 def _smoke_baseline(root: Path, version: str, progress) -> None:

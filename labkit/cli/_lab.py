@@ -27,13 +27,17 @@ def resolve(args) -> Target:
 
 def require_started(target: Target):
     from labkit.errors import WorkspaceError
-    from labkit.lifecycle import is_ready
+    from labkit.lifecycle import is_ready, shelf
     from labkit.runtime.layout import Workspace
 
     if not is_ready(target.root, target.lab):
+        shelved = shelf(target.root, target.lab.id)
+        where = (f"it is set aside in {shelved} while another lab uses the workspace"
+                 if shelved.exists() else f"{target.root}")
         raise WorkspaceError(
-            f"lab {target.lab.id} is not started for {target.learner} ({target.root})",
-            hint=f"start it with: lab start {target.lab.id} --learner {target.learner}",
+            f"lab {target.lab.id} is not started for {target.learner} ({where})",
+            hint=f"start it (or bring it back) with: lab start {target.lab.id} "
+                 f"--learner {target.learner}",
         )
     return Workspace(target.root)
 

@@ -32,6 +32,7 @@ def run(args) -> int:
         print_json({"lab": target.lab.id, "learner": target.learner,
                     "workspace": str(result.workspace), "already": result.already,
                     "injected": result.injected, "release": result.release,
+                    "releases": result.releases,
                     "commit": result.commit})
         return 0
     if result.already:

@@ -122,10 +122,12 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
                     f"[rollback] ERROR: no prior release tag found (last available: "
                     f"{_last_available(ws, current)})",
                     hint=f"[rollback] rebuilding {target} from {ws.spec.tag(target)} would take "
-                    f"{rebuild_estimate(ws)}; run: lab rollback --rebuild",
+                    f"{rebuild_estimate(ws)}; run: lab rollback "
+                    + (f"--to {target} " if to else "") + "--rebuild",
                 )
             raise ArtifactError(f"[rollback] ERROR: refusing {target}: {problem}",
-                                hint="rebuild it from its tag: lab rollback --rebuild")
+                                hint="rebuild it from its tag: lab rollback "
+                                + (f"--to {target} " if to else "") + "--rebuild")
         rebuild_seconds = None
         mode = "flip"
         if problem:

@@ -855,7 +855,7 @@ def validate_file(
     rules_by_lab: dict[str, RecordRules],
     *,
     bug_id: str | None = None,
-    verify_fix: Callable[[str], FixVerdict] | None = None,
+    verify_fix: Callable[[str], FixVerdict] | Mapping[str, Callable[[str], FixVerdict]] | None = None,
 ) -> RecordsReport:
     """Parse a records file and judge its records.
 
@@ -878,7 +878,10 @@ def validate_file(
     for record in selected:
         rid = _bug_id_of(record)
         rules = rules_by_lab.get(rid) if rid is not None else None
-        check = verify_fix if rules is not None else None
+        if isinstance(verify_fix, Mapping):  # one verifier per lab
+            check = verify_fix.get(rid) if rules is not None else None
+        else:
+            check = verify_fix if rules is not None else None
         findings.extend(
             validate_record(record, rules or RecordRules(bug_id=rid or ""), known, check)
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support import base_env, make_miniapp  # noqa: E402, F401 (re-exported)
+from support import RECORD_38_01, base_env, make_miniapp  # noqa: E402, F401 (re-exported)
 
 LAB = str(Path(sys.executable).parent / "lab")
 

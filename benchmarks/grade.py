@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import LAB, ROOT, base_env, lab, machine
+from _common import LAB, RECORD_38_01, ROOT, base_env, lab, machine
 
 sys.path.insert(0, str(ROOT))
 
@@ -46,21 +46,6 @@ LAB_ID = "38-01"
 BROKEN = "1.2.3"
 EVIDENCE = (".lab/lab.json", ".lab/break.json", ".lab/hints.json", ".lab/releases.jsonl",
             ".lab/router.json", "service.yaml")
-RECORD = """```yaml
-- bug-id: "38-01"
-  concept: a rollback is a deploy of an older artifact, so that artifact must still exist
-  symptom: >-
-    the portal showed the Spanish gloss where the correction belongs, and just
-    rollback stopped with "no prior release tag found", so the way back was a rebuild
-  hidden_cause: >-
-    release.sh pruned with --keep 1, deleting the previous release's artifact
-    before anyone needed it; agent.py returned the keys in swapped order
-  hint_1: "Which artifacts are left after the release? Count them."
-  hint_2: "What does a rollback need in order to be a flip?"
-  hint_3: "Look at the prune flag in the last commit."
-  fix_diff: restore --keep 5 in scripts/release.sh and the key order in src/minitutor/agent.py
-```
-"""
 
 
 # --------------------------------------------------------------------------
@@ -84,7 +69,7 @@ def finished_workspace(base: Path) -> Path:
         subprocess.run([just, "release", "1.2.4"], cwd=ws, env=env, check=True,
                        capture_output=True)
         (ws / "notes").mkdir(exist_ok=True)
-        (ws / "notes" / "breaks.md").write_text(RECORD)
+        (ws / "notes" / "breaks.md").write_text(RECORD_38_01)
         lab("check", LAB_ID, cwd=ws, env=env)
     finally:
         lab("stop", "--workspace", str(ws), cwd=course, env=env, check=False)

@@ -129,3 +129,29 @@ def make_miniapp(dest: Path, versions: list[str]) -> Path:
 def public_url(ws: Path) -> str:
     state = json.loads((ws / ".lab" / "router.json").read_text())
     return f"http://127.0.0.1:{state['port']}"
+
+
+def just(*args: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    """Run one of the workspace's just recipes with the kit's `just`."""
+    return subprocess.run([str(BIN / "just"), *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+# A valid record of lab 38-01 whose fix is prose, as a learner would write it.
+RECORD_38_01 = """# My breaks
+
+```yaml
+- bug-id: "38-01"
+  concept: a rollback is a deploy of an older artifact, so that artifact must still exist
+  symptom: >-
+    the portal showed the Spanish gloss where the correction belongs, and just
+    rollback stopped with "no prior release tag found", so the way back was a rebuild
+  hidden_cause: >-
+    release.sh pruned with --keep 1, deleting the previous release's artifact
+    before anyone needed it; agent.py returned the keys in swapped order
+  hint_1: "Which artifacts are left after the release? Count them."
+  hint_2: "What does a rollback need in order to be a flip?"
+  hint_3: "Look at the prune flag in the last commit."
+  fix_diff: restore --keep 5 in scripts/release.sh and the key order in src/minitutor/agent.py
+```
+"""

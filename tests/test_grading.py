@@ -16,7 +16,16 @@ import shutil
 import subprocess
 
 import pytest
-from support import BIN, KIT_ROOT, base_env, git, lab, shutdown_workspace, workspace_pids
+from support import (
+    KIT_ROOT,
+    RECORD_38_01,
+    base_env,
+    git,
+    just,
+    lab,
+    shutdown_workspace,
+    workspace_pids,
+)
 
 from checker.gradebook import COLUMNS, spread
 from checker.grading import Rubric, score
@@ -24,28 +33,7 @@ from checker.journal import Journal
 
 LAB_DIR = KIT_ROOT / "labs" / "38-01-no-rollback-path"
 
-RECORD = """# My breaks
 
-```yaml
-- bug-id: "38-01"
-  concept: a rollback is a deploy of an older artifact, so that artifact must still exist
-  symptom: >-
-    the portal showed the Spanish gloss where the correction belongs, and just
-    rollback stopped with "no prior release tag found", so the way back was a rebuild
-  hidden_cause: >-
-    release.sh pruned with --keep 1, deleting the previous release's artifact
-    before anyone needed it; agent.py returned the keys in swapped order
-  hint_1: "Which artifacts are left after the release? Count them."
-  hint_2: "What does a rollback need in order to be a flip?"
-  hint_3: "Look at the prune flag in the last commit."
-  fix_diff: restore --keep 5 in scripts/release.sh and the key order in src/minitutor/agent.py
-```
-"""
-
-
-def just(*args, cwd, env):
-    return subprocess.run([str(BIN / "just"), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +51,7 @@ def finished_workspace(tmp_path_factory):
         git("commit", "-qam", "keep five releases and restore the key order", cwd=ws)
         assert just("release", "1.2.4", cwd=ws, env=env).returncode == 0
         (ws / "notes").mkdir(exist_ok=True)
-        (ws / "notes" / "breaks.md").write_text(RECORD)
+        (ws / "notes" / "breaks.md").write_text(RECORD_38_01)
         report = json.loads(lab("check", "38-01", "--json", cwd=ws, env=env).stdout)
         assert report["resolved"] and report["hints_used"] == 0
     finally:
@@ -117,7 +105,7 @@ def cohort(finished_workspace, tmp_path_factory):
     (fay / ".lab" / "lab.json").write_text('{"lab": "38-01", ')
 
     gus = _copy(ws, learners, "gus")  # the record is a symlink to a valid record elsewhere
-    (outside / "breaks.md").write_text(RECORD)
+    (outside / "breaks.md").write_text(RECORD_38_01)
     (gus / "notes" / "breaks.md").unlink()
     (gus / "notes" / "breaks.md").symlink_to(outside / "breaks.md")
 

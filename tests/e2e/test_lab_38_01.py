@@ -6,14 +6,19 @@ import json
 import subprocess
 
 import pytest
-from support import BIN, KIT_ROOT, base_env, git, lab, lab_json, shutdown_workspace
+from support import (
+    KIT_ROOT,
+    RECORD_38_01,
+    base_env,
+    git,
+    just,
+    lab,
+    lab_json,
+    shutdown_workspace,
+)
 
 LAB_DIR = KIT_ROOT / "labs" / "38-01-no-rollback-path"
 
-
-def just(*args, cwd, env):
-    return subprocess.run([str(BIN / "just"), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
 
 
 @pytest.fixture
@@ -27,23 +32,6 @@ def course(tmp_path):
     assert not leftovers, f"processes left behind: {leftovers}"
 
 
-PROSE_RECORD = """# My breaks
-
-```yaml
-- bug-id: "38-01"
-  concept: a rollback is a deploy of an older artifact, so that artifact must still exist
-  symptom: >-
-    the portal showed the Spanish gloss where the correction belongs, and just
-    rollback stopped with "no prior release tag found", so the way back was a rebuild
-  hidden_cause: >-
-    release.sh pruned with --keep 1, deleting the previous release's artifact
-    before anyone needed it; agent.py returned the keys in swapped order
-  hint_1: "Which artifacts are left after the release? Count them."
-  hint_2: "What does a rollback need in order to be a flip?"
-  hint_3: "Look at the prune flag in the last commit."
-  fix_diff: restore --keep 5 in scripts/release.sh and the key order in src/minitutor/agent.py
-```
-"""
 
 
 def tars(ws):
@@ -113,7 +101,7 @@ def test_the_whole_story(course):
     report = json.loads(lab("check", "38-01", "--json", cwd=ws, env=env, check=False).stdout)
     assert report["recovered"] is True and report["record"]["valid"] is False
     assert all(c["passed"] for c in report["checks"])
-    (ws / "notes" / "breaks.md").write_text(PROSE_RECORD)
+    (ws / "notes" / "breaks.md").write_text(RECORD_38_01)
     check = lab("check", "38-01", "--json", cwd=ws, env=env)
     report = json.loads(check.stdout)
     assert report["recovered"] and report["record"]["valid"] and report["journal_intact"]

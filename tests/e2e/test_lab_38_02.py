@@ -6,16 +6,20 @@ import json
 import subprocess
 
 import pytest
-from support import BIN, KIT_ROOT, base_env, git, lab, lab_json, shutdown_workspace
+from support import (
+    KIT_ROOT,
+    base_env,
+    git,
+    just,
+    lab,
+    lab_json,
+    shutdown_workspace,
+)
 
 LAB_DIR = KIT_ROOT / "labs" / "38-02-failed-releases-eat-retention"
 BUG = ("    english, spanish = payload.values()", "    english, spanish = sorted(payload.values())")
 PORTAL = "src/minitutor/portal.py"
 
-
-def just(*args, cwd, env):
-    return subprocess.run([str(BIN / "just"), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
 
 
 @pytest.fixture

@@ -45,5 +45,5 @@ def require_started(target: Target):
 def add_lab_arguments(parser, common, *, lang: bool = False) -> None:
     parser.add_argument("lab", metavar="LAB", help="lab id, e.g. 38-01")
     if lang:
-        parser.add_argument("--lang", choices=("en", "es"), default="en",
-                            help="language of the text (en or es)")
+        parser.add_argument("--lang", choices=("en", "es"), default=None,
+                            help="language of the text (default: $LAB_LANG, else en)")

@@ -19,8 +19,10 @@ def run(args) -> int:
     from labkit.cli._lab import resolve
     from labkit.cli.render import print_json
     from labkit.console import console, say
+    from labkit.i18n import lang, pick
     from labkit.lifecycle import break_lab, is_ready, start
 
+    args.lang = lang(args.lang)
     target = resolve(args)
     quiet = (lambda line: None) if args.json else say
     if not is_ready(target.root, target.lab):
@@ -36,8 +38,10 @@ def run(args) -> int:
                     "commit": result.commit})
         return 0
     if result.already:
-        say(f"[break] {target.lab.id} is already broken in {result.workspace}; nothing injected "
-            "again (`lab status` shows for how long)")
+        say(pick(f"[break] {target.lab.id} is already broken in {result.workspace}; nothing "
+                 "injected again (`lab status` shows for how long)",
+                 f"[break] {target.lab.id} ya está roto en {result.workspace}; no se inyecta "
+                 "nada más (`lab status` muestra desde cuándo)", args.lang))
         return 0
     heading = "What to try next:" if args.lang == "en" else "Qué probar ahora:"
     console.print(f"\n{heading}  (cd {result.workspace})", style="lab.title", markup=False)

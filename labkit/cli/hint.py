@@ -19,7 +19,9 @@ def run(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import console
     from labkit.hints import reveal_next
+    from labkit.i18n import lang
 
+    args.lang = lang(args.lang)
     target = resolve(args)
     ws = require_started(target)
     result = reveal_next(ws, target.lab, args.lang)

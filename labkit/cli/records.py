@@ -81,9 +81,11 @@ def run_record(args) -> int:
     from checker.records import template_record
     from labkit.cli._lab import require_started, resolve
     from labkit.console import say
+    from labkit.i18n import lang
     from labkit.runtime.fsutil import atomic_write_bytes
     from labkit.verdict import RECORDS_FILE, rules_for
 
+    args.lang = lang(args.lang)
     target = resolve(args)
     ws = require_started(target)
     path = ws.root / RECORDS_FILE

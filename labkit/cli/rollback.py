@@ -18,6 +18,7 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import say
+    from labkit.i18n import pick
     from labkit.runtime.deploy import rollback
     from labkit.runtime.layout import Workspace
 
@@ -28,11 +29,15 @@ def run(args) -> int:
         print_json(result.as_dict())
         return 0
     if result.mode == "rebuild":
-        say(f"[rollback] rebuilt {result.version} in {result.rebuild_seconds:.2f} s; "
-            f"now serving {result.version} ({result.seconds:.2f} s in all)")
+        say(pick(f"[rollback] rebuilt {result.version} in {result.rebuild_seconds:.2f} s; "
+                 f"now serving {result.version} ({result.seconds:.2f} s in all)",
+                 f"[rollback] {result.version} reconstruida en {result.rebuild_seconds:.2f} s; "
+                 f"ahora se sirve {result.version} ({result.seconds:.2f} s en total)"))
     elif not result.changed:
         say(f"[rollback] {result.version} is already serving")
     else:
-        say(f"[rollback] flipped back to {result.version} in {result.seconds:.2f} s; "
-            f"now serving {result.version}")
+        say(pick(f"[rollback] flipped back to {result.version} in {result.seconds:.2f} s; "
+                 f"now serving {result.version}",
+                 f"[rollback] vuelta a {result.version} en {result.seconds:.2f} s; "
+                 f"ahora se sirve {result.version}"))
     return 0

@@ -9,25 +9,31 @@ def register(sub, common) -> None:
                        description="Send the contract's sample request through the router, "
                        "compare fields, order and types with contract/api.json, and check that "
                        "the portal shows each field in its own slot. Exits 1 on any finding.")
+    p.add_argument("--lang", choices=("en", "es"), default=None,
+                   help="language of the findings (default: $LAB_LANG, else en)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import console, say
+    from labkit.i18n import lang, pick
     from labkit.runtime.layout import Workspace
     from labkit.smoke import run as smoke
 
     ws = Workspace.find(args.workspace)
+    language = lang(args.lang)
     result = smoke(ws)
     if args.json:
         print_json(result.as_dict())
     elif result.passed:
-        say(f"[smoke] PASS: {result.version} matches the contract and the portal renders it right",
-            style="lab.pass")
+        say(pick(f"[smoke] PASS: {result.version} matches the contract and the portal renders "
+                 "it right",
+                 f"[smoke] PASS: {result.version} cumple el contrato y el portal lo muestra bien",
+                 language), style="lab.pass")
     else:
         for finding in result.findings:
-            say(f"[smoke] FAIL: {finding.message}", style="lab.fail")
+            say(f"[smoke] FAIL: {finding.text(language)}", style="lab.fail")
             if finding.detail:
                 console.print(f"        {finding.detail}", style="lab.dim", markup=False)
     return 0 if result.passed else 1

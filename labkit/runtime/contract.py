@@ -27,6 +27,10 @@ class Finding:
     code: str
     message: str
     detail: str | None = None
+    message_es: str | None = None  # the same finding for a Spanish-speaking learner
+
+    def text(self, lang: str = "en") -> str:
+        return self.message_es if lang == "es" and self.message_es else self.message
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class ContractField:
     type: str
     lang: str | None
     role: str
+    role_es: str
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def load_contract(ws: Workspace) -> Contract:
         request = doc["request"]
         fields = tuple(
             ContractField(f["name"], f.get("type", "string"), f.get("lang"),
-                          f.get("role") or f["name"])
+                          f.get("role") or f["name"], f.get("role_es") or f.get("role") or f["name"])
             for f in doc["response"]["fields"]
         )
         portal = doc.get("portal") or {}
@@ -125,15 +130,19 @@ def check(port: int, contract: Contract) -> list[Finding]:
         status, text = _request(port, contract.method, contract.path, payload,
                                 {"Content-Type": "application/json"})
     except OSError as err:
-        return [Finding("unreachable", f"{contract.path} is not answering ({err})")]
+        return [Finding("unreachable", f"{contract.path} is not answering ({err})",
+                        message_es=f"{contract.path} no responde ({err})")]
     if status != 200:
-        return [Finding("status", f"{contract.path} answered HTTP {status}", text[:200])]
+        return [Finding("status", f"{contract.path} answered HTTP {status}", text[:200],
+                        f"{contract.path} respondió HTTP {status}")]
     try:
         pairs = json.loads(text, object_pairs_hook=list)
     except json.JSONDecodeError:
-        return [Finding("not-json", f"{contract.path} did not answer JSON", text[:200])]
+        return [Finding("not-json", f"{contract.path} did not answer JSON", text[:200],
+                        f"{contract.path} no respondió JSON")]
     if not isinstance(pairs, list) or not all(isinstance(p, tuple) for p in pairs):
-        return [Finding("not-object", f"{contract.path} did not answer a JSON object")]
+        return [Finding("not-object", f"{contract.path} did not answer a JSON object",
+                        message_es=f"{contract.path} no respondió un objeto JSON")]
     got = [k for k, _ in pairs]
     values = dict(pairs)
     expected = [f.name for f in contract.fields]
@@ -142,14 +151,19 @@ def check(port: int, contract: Contract) -> list[Finding]:
         extra = [n for n in got if n not in expected]
         findings.append(Finding("fields", "response fields differ from contract",
                                 f"missing: {', '.join(missing) or '-'}; "
-                                f"unexpected: {', '.join(extra) or '-'}"))
+                                f"unexpected: {', '.join(extra) or '-'}",
+                                "los campos de la respuesta no coinciden con el contrato"))
     elif got != expected:
         findings.append(Finding("order", "response field order differs from contract",
-                                f"contract: {', '.join(expected)}; response: {', '.join(got)}"))
+                                f"contract: {', '.join(expected)}; response: {', '.join(got)}",
+                                "el orden de los campos de la respuesta no coincide con el "
+                                "contrato"))
     for f in contract.fields:
         wanted = TYPES.get(f.type)
         if f.name in values and wanted and not isinstance(values[f.name], wanted):
-            findings.append(Finding("type", f"response field '{f.name}' is not a {f.type}"))
+            findings.append(Finding("type", f"response field '{f.name}' is not a {f.type}",
+                                    message_es=f"el campo '{f.name}' de la respuesta no es "
+                                    f"de tipo {f.type}"))
     if contract.portal_path and contract.portal_param and set(got) == set(expected):
         findings += _check_portal(port, contract, values)
     return findings
@@ -161,21 +175,26 @@ def _check_portal(port: int, contract: Contract, values: dict) -> list[Finding]:
     try:
         status, page = _request(port, "GET", f"{contract.portal_path}?{query}")
     except OSError as err:
-        return [Finding("portal", f"portal is not answering ({err})")]
+        return [Finding("portal", f"portal is not answering ({err})",
+                        message_es=f"el portal no responde ({err})")]
     if status != 200:
-        return [Finding("portal", f"portal answered HTTP {status}")]
+        return [Finding("portal", f"portal answered HTTP {status}",
+                        message_es=f"el portal respondió HTTP {status}")]
     parser = _Slots(contract.slot_attribute)
     parser.feed(page)
     by_value = {_norm(str(values[f.name])): f for f in contract.fields}
     for f in contract.fields:
         shown = parser.slots.get(f.name)
         if shown is None:
-            return [Finding("portal-slot", f"portal has no slot for '{f.name}'")]
+            return [Finding("portal-slot", f"portal has no slot for '{f.name}'",
+                            message_es=f"el portal no tiene hueco para '{f.name}'")]
         if _norm(shown) == _norm(str(values[f.name])):
             continue
         # The first wrong slot tells the story; the others follow from it.
         other = by_value.get(_norm(shown))
         what = other.role if other is not None else "something else"
+        what_es = other.role_es if other is not None else "otra cosa"
         return [Finding("portal-slot", f"portal renderer shows {what} in the {f.role} slot",
-                        f"slot '{f.name}' shows: {_norm(shown)[:120]}")]
+                        f"slot '{f.name}' shows: {_norm(shown)[:120]}",
+                        f"el portal muestra {what_es} en el hueco de {f.role_es}")]
     return []

@@ -11,6 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from labkit.errors import ArtifactError, NoRollbackPath, UsageError
+from labkit.i18n import pick
 from labkit.runtime import failpoints
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.backends import get_backend
@@ -76,12 +77,18 @@ class RollbackPlan:
     available: list[str]
 
 
-def rebuild_estimate(ws: Workspace) -> str:
+def rebuild_estimate(ws: Workspace, lang: str = "en") -> str:
     times = History(ws.history_path).build_times()
+    es = lang == "es"
     if times is None:
-        return "no build has been measured yet, so no estimate"
+        return ("un tiempo desconocido (aún no se ha medido ninguna compilación)" if es else
+                "an unknown time (no build has been measured yet)")
     if times.count == 1:
-        return f"about {times.median:.1f} s (one build measured)"
+        return (f"unos {times.median:.1f} s (una compilación medida)" if es else
+                f"about {times.median:.1f} s (one build measured)")
+    if es:
+        return (f"unos {times.median:.1f} s (mediana de {times.count} compilaciones medidas, "
+                f"{times.low:.1f}-{times.high:.1f} s)")
     return (f"about {times.median:.1f} s (median of {times.count} measured builds, "
             f"{times.low:.1f}-{times.high:.1f} s)")
 
@@ -94,14 +101,16 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
     with ws.lock("another deploy, rollback or prune"):
         current = serving(ws)
         target = check_version(to) if to else history.previous()
-        say(f"[rollback] looking for the previous release in {ws.artifacts.name}/ ...")
+        say(pick(f"[rollback] looking for the previous release in {ws.artifacts.name}/ ...",
+                 f"[rollback] buscando la versión anterior en {ws.artifacts.name}/ ..."))
         if target is None:
             ws.journal.append("rollback.failed", {"from": current, "to": None,
                                                   "reason": "no previous release in history"})
-            raise NoRollbackPath(
+            raise NoRollbackPath(pick(
                 f"[rollback] ERROR: no previous release in the history of {ws.root.name} "
-                f"(only {current or 'nothing'} was ever served)"
-            )
+                f"(only {current or 'nothing'} was ever served)",
+                f"[rollback] ERROR: no hay versión anterior en el historial de {ws.root.name} "
+                f"(solo se ha servido {current or 'nada'})"))
         if target == current:
             raise UsageError(f"{target} is already serving; nothing to roll back to")
         ws.journal.append("rollback.started", {"from": current, "to": target, "rebuild": rebuild})
@@ -118,12 +127,16 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
             ws.journal.append("rollback.failed", {"from": current, "to": target,
                                                   "reason": problem})
             if problem == "missing":
+                command = "lab rollback " + (f"--to {target} " if to else "") + "--rebuild"
+                last = _last_available(ws, current)
                 raise NoRollbackPath(
-                    f"[rollback] ERROR: no prior release tag found (last available: "
-                    f"{_last_available(ws, current)})",
-                    hint=f"[rollback] rebuilding {target} from {ws.spec.tag(target)} would take "
-                    f"{rebuild_estimate(ws)}; run: lab rollback "
-                    + (f"--to {target} " if to else "") + "--rebuild",
+                    pick(f"[rollback] ERROR: no prior release tag found (last available: {last})",
+                         f"[rollback] ERROR: no hay ninguna versión anterior (último disponible: "
+                         f"{last.replace(', current', ', actual')})"),
+                    hint=pick(f"[rollback] rebuilding {target} from {ws.spec.tag(target)} would "
+                              f"take {rebuild_estimate(ws)}; run: {command}",
+                              f"[rollback] reconstruir {target} desde {ws.spec.tag(target)} "
+                              f"llevaría {rebuild_estimate(ws, 'es')}; ejecuta: {command}"),
                 )
             raise ArtifactError(f"[rollback] ERROR: refusing {target}: {problem}",
                                 hint="rebuild it from its tag: lab rollback "
@@ -131,7 +144,8 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
         rebuild_seconds = None
         mode = "flip"
         if problem:
-            say(f"[rollback] rebuilding {target} from {ws.spec.tag(target)} ...")
+            say(pick(f"[rollback] rebuilding {target} from {ws.spec.tag(target)} ...",
+                     f"[rollback] reconstruyendo {target} desde {ws.spec.tag(target)} ..."))
             result = build(ws, target, ws.spec.tag(target))
             rebuild_seconds = result.seconds
             mode = "rebuild"

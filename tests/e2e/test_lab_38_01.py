@@ -80,6 +80,15 @@ def test_the_whole_story(course):
     assert ("[rollback] ERROR: no prior release tag found "
             "(last available: tutor-1.2.3.tar, current)") in rollback.stderr
     assert "would take about" in rollback.stderr
+    # The same key messages for a Spanish-speaking learner.
+    es = dict(env, LAB_LANG="es")
+    smoke_es = just("smoke-portal", cwd=ws, env=es).stdout
+    assert ("[smoke] FAIL: el portal muestra la glosa en español en el hueco de la corrección "
+            "en inglés") in smoke_es
+    rollback_es = just("rollback", cwd=ws, env=es).stderr
+    assert "no hay ninguna versión anterior (último disponible: tutor-1.2.3.tar, actual)" in \
+        rollback_es
+    assert "llevaría unos" in rollback_es
     out = lab("rollback", "--rebuild", cwd=ws, env=env).stdout
     assert "now serving 1.2.2" in out
     assert lab("smoke", cwd=ws, env=env).stdout.startswith("[smoke] PASS")
@@ -110,7 +119,7 @@ def test_the_whole_story(course):
     assert watch["state"] == "resolved"
     assert 0 <= watch["detect_s"] <= watch["mitigate_s"] <= watch["resolve_s"]
     assert watch["rollback_mode"] == "rebuild" and watch["rollback_s"] > 0
-    assert watch["rollback_failures"] == 1
+    assert watch["rollback_failures"] == 2  # the English and the Spanish attempt
     assert report["record"]["warnings"][0]["message"].startswith("fix_diff is prose")
     human = lab("check", "38-01", cwd=ws, env=env).stdout
     assert "time to mitigate" in human and "rebuild" in human and "resolved" in human

@@ -55,6 +55,7 @@ from checker.errors import EvidenceError
 from checker.journal import Entry, Journal, Verdict
 from checker.records import RecordRules
 from checker.stopwatch import measure
+from labcore import events
 
 GRADE_SCHEMA = 1
 # phase-38 is the phase's workspace; phase-38.38-01 holds a lab of the phase set aside
@@ -403,7 +404,7 @@ def _grade(target: Target, settings: Settings, row: Row) -> None:
     row.rollback_failures = watch.rollback_failures
     row.hints_used = watch.hints_used
     row.hints_revealed = sorted({int(e.data["hint"]) for e in entries
-                                 if e.event == "hint.revealed" and e.data.get("lab") == lab_id
+                                 if e.event == events.HINT_REVEALED and e.data.get("lab") == lab_id
                                  and isinstance(e.data.get("hint"), int)})
     counted = hints_file.get(lab_id, 0)
     if counted != watch.hints_used:
@@ -425,7 +426,7 @@ def _grade(target: Target, settings: Settings, row: Row) -> None:
         row.recovered_from = "checks"
         row.failed_checks = [r.name for r in results if not r.passed]
     else:
-        last = next((e for e in reversed(entries) if e.event == "check.run"
+        last = next((e for e in reversed(entries) if e.event == events.CHECK_RUN
                      and e.data.get("lab") == lab_id), None)
         if last is not None:
             row.recovered = bool(last.data.get("recovered"))

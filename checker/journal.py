@@ -15,7 +15,6 @@ exclusive lock.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import json
@@ -24,6 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from labcore.locks import acquire, default_timeout
 
 SCHEMA_VERSION = 1
 GENESIS = "0" * 64
@@ -68,12 +69,6 @@ class Entry:
     data: dict[str, Any]
     line: int  # 1-based line in the file
 
-    def seconds_since(self, earlier: Entry) -> float:
-        """Elapsed seconds, monotonic when both come from the same boot."""
-        if self.boot == earlier.boot and self.boot != "unknown":
-            return (self.mono_ns - earlier.mono_ns) / 1e9
-        return self.wall - earlier.wall
-
 
 @dataclass
 class Verdict:
@@ -107,7 +102,7 @@ class Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            acquire(fd, timeout=default_timeout(), what="another writer of the journal")
             last = _last_line(fd)
             if last is None:
                 seq, prev = 1, GENESIS

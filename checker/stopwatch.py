@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from checker.journal import Entry
+from labcore import events
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,9 @@ def _round(value: float | None) -> float | None:
 def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     entries = list(entries)
     watch = Stopwatch(lab=lab)
-    watch.hints_used = sum(1 for e in entries if e.event == "hint.revealed"
+    watch.hints_used = sum(1 for e in entries if e.event == events.HINT_REVEALED
                            and (lab is None or e.data.get("lab") == lab))
-    injected = next((e for e in entries if e.event == "fault.injected"
+    injected = next((e for e in entries if e.event == events.FAULT_INJECTED
                      and (lab is None or e.data.get("lab") == lab)), None)
     if injected is None:
         return watch
@@ -96,7 +97,7 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     broken = set(watch.broken_releases)
     watch.state = "injected"
     after = [e for e in entries if e.seq > injected.seq]
-    impact_entry = next((e for e in after if e.event == "release.deployed"
+    impact_entry = next((e for e in after if e.event == events.RELEASE_DEPLOYED
                          and e.data.get("version") in broken), None)
     if impact_entry is None:
         return watch
@@ -107,7 +108,7 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
 
     detected = _first_failure(later)
     action = next((e for e in later if e.event in
-                   ("smoke.failed", "smoke.passed", "rollback.started", "hint.revealed")), None)
+                   events.LEARNER_ACTIONS), None)
     if action is not None:
         watch.first_action_s = _round(Moment.of(action).since(impact))
     if detected is not None:
@@ -124,7 +125,7 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
         watch.state = "mitigated"
         if watch.detect_s is None:  # green before anything failed: detection was the fix itself
             watch.notes.append("no failure was observed before the recovery")
-        resolved = next((e for e in later if e.seq > seq and e.event == "check.run"
+        resolved = next((e for e in later if e.seq > seq and e.event == events.CHECK_RUN
                          and e.data.get("resolved")), None)
         if resolved is not None:
             watch.resolved_at = resolved.wall
@@ -134,14 +135,14 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
         seq = None
 
     for e in later:
-        if e.event == "rollback.failed":
+        if e.event == events.ROLLBACK_FAILED:
             watch.rollback_failures += 1
-        elif e.event == "rollback.finished" and e.data.get("to") in broken:
+        elif e.event == events.ROLLBACK_FINISHED and e.data.get("to") in broken:
             watch.rollbacks_to_broken += 1
-        elif e.event == "rollback.finished" and watch.rollback_mode is None:
+        elif e.event == events.ROLLBACK_FINISHED and watch.rollback_mode is None:
             watch.rollback_mode = e.data.get("mode")
             watch.rollback_s = _round(e.data.get("seconds"))
-        elif e.event == "probe.window" and (seq is None or e.seq <= seq):
+        elif e.event == events.PROBE_WINDOW and (seq is None or e.seq <= seq):
             watch.probes_failed += int(e.data.get("fail", 0))
             watch.probes_passed += int(e.data.get("pass", 0))
     return watch
@@ -149,9 +150,9 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
 
 def _first_failure(entries: list[Entry]) -> tuple[Moment, str] | None:
     for e in entries:
-        if e.event == "smoke.failed":
+        if e.event == events.SMOKE_FAILED:
             return Moment.of(e), "smoke"
-        if e.event == "probe.window" and int(e.data.get("fail", 0)) > 0:
+        if e.event == events.PROBE_WINDOW and int(e.data.get("fail", 0)) > 0:
             return Moment.of(e, e.data.get("first_fail_mono_ns")), "probe"
     return None
 
@@ -162,13 +163,13 @@ def _first_green(entries: list[Entry], broken: set[str]):
     good_serving = False
     for e in entries:
         version = e.data.get("version")
-        if e.event == "release.deployed":
+        if e.event == events.RELEASE_DEPLOYED:
             good_serving = version not in broken
         elif not good_serving or version in broken:
             continue
-        elif e.event == "smoke.passed":
+        elif e.event == events.SMOKE_PASSED:
             return Moment.of(e), "smoke", version, e.seq
-        elif (e.event == "probe.window" and int(e.data.get("pass", 0)) > 0
+        elif (e.event == events.PROBE_WINDOW and int(e.data.get("pass", 0)) > 0
               and int(e.data.get("fail", 0)) == 0):
             return Moment.of(e, e.data.get("first_pass_mono_ns")), "probe", version, e.seq
     return None

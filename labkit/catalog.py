@@ -24,10 +24,6 @@ class Lab:
     def checks_dir(self) -> Path:
         return self.dir / "checks"
 
-    @property
-    def fix_dir(self) -> Path:
-        return self.dir / "fix"
-
     def readme(self, lang: str = "en") -> Path:
         return self.dir / ("README.es.md" if lang == "es" else "README.md")
 

@@ -9,12 +9,12 @@ the reference fix stays within the line budget and makes the checks pass.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from labcore import git
 from labkit.catalog import LAB_FILE, Lab, lab_dirs, load
 from labkit.errors import LabError
 
@@ -161,9 +161,8 @@ def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
                f"now failing: {', '.join(failing)}" if failing else
                "every check that passed before the break still passes after it")
     first_tag = f"v{lab.spec.baseline.releases[0]}"
-    touched = subprocess.run(
-        ["git", "diff", "--name-only", first_tag, "HEAD", "--", *lab.spec.record.protected],
-        cwd=root, capture_output=True, text=True).stdout.split()
+    touched = git.run(root, "diff", "--name-only", first_tag, "HEAD", "--",
+                      *lab.spec.record.protected).stdout.split()
     run.record("the service's tests are untouched", not touched,
                f"changed: {', '.join(touched)}" if touched else "")
     verdict = verify_fix(lab, root, (lab.dir / "fix" / "fix.diff").read_text())

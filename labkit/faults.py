@@ -1,4 +1,4 @@
-"""Applying, reverting and verifying a lab's faults: plain text edits from lab.yaml."""
+"""Applying and verifying a lab's faults: plain text edits from lab.yaml."""
 
 from __future__ import annotations
 
@@ -52,15 +52,3 @@ def apply(root: Path, faults) -> list[str]:
         path.write_text(_read(root, fault).replace(fault.find, fault.replace, 1), encoding="utf-8")
         applied.append(fault.id)
     return applied
-
-
-def revert(root: Path, faults) -> list[str]:
-    states = [state(root, f) for f in faults]
-    reverted = []
-    for fault, st in zip(faults, states, strict=True):
-        if not st.applied:
-            continue
-        path = root / fault.file
-        path.write_text(_read(root, fault).replace(fault.replace, fault.find, 1), encoding="utf-8")
-        reverted.append(fault.id)
-    return reverted

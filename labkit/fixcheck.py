@@ -5,21 +5,17 @@ and run the lab's checks there."""
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 
 from checker.checks import run_checks
 from checker.records import FixVerdict
+from labcore import git
 from labkit import labstate, smoke
 from labkit.catalog import Lab
 from labkit.errors import LabError
 from labkit.lifecycle import run_release, stop_workspace
 from labkit.runtime.layout import Workspace
-
-
-def _git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True)
 
 
 def next_patch(version: str) -> str:
@@ -46,23 +42,23 @@ def verify_fix(lab: Lab, ws_root: Path, diff_text: str) -> FixVerdict:
 
 
 def _verify_in(lab: Lab, ws_root: Path, scratch: Path, commit: str, diff: str) -> FixVerdict:
-    if _git(ws_root.parent, "clone", "-q", "--no-hardlinks", str(ws_root), str(scratch)).returncode:
+    if git.run(ws_root.parent, "clone", "-q", "--no-hardlinks", str(ws_root), str(scratch)).returncode:
         return FixVerdict(False, "fix_diff cannot be verified: the workspace could not be copied")
-    _git(scratch, "checkout", "-q", "-B", "fix-check", commit)
-    _git(scratch, "config", "user.name", "fix check")
-    _git(scratch, "config", "user.email", "fix-check@learners.invalid")
+    git.run(scratch, "checkout", "-q", "-B", "fix-check", commit)
+    git.run(scratch, "config", "user.name", "fix check")
+    git.run(scratch, "config", "user.email", "fix-check@learners.invalid")
     keep = {f"v{v}" for v in lab.spec.baseline.releases}
-    for tag in _git(scratch, "tag", "--list").stdout.split():
+    for tag in git.run(scratch, "tag", "--list").stdout.split():
         if tag not in keep:  # releases made after the break do not exist in the broken state
-            _git(scratch, "tag", "-d", tag)
+            git.run(scratch, "tag", "-d", tag)
     text = diff if diff.endswith("\n") else diff + "\n"
-    applied = _git(scratch, "apply", "--whitespace=nowarn", "-", stdin=text)
+    applied = git.run(scratch, "apply", "--whitespace=nowarn", "-", input=text)
     if applied.returncode:
         reason = applied.stderr.strip().splitlines()[:1]
         return FixVerdict(False, "fix_diff does not apply to the broken state"
                                  + (f": {reason[0]}" if reason else ""))
-    _git(scratch, "add", "-A")
-    _git(scratch, "commit", "-q", "-m", "fix under check")
+    git.run(scratch, "add", "-A")
+    git.run(scratch, "commit", "-q", "-m", "fix under check")
     version = lab.spec.break_.release  # the last broken release
     for _ in range(2):
         version = next_patch(version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab
 from labkit.runtime.layout import Workspace
@@ -24,5 +25,5 @@ def reveal_next(ws: Workspace, lab: Lab, lang: str = "en") -> HintResult:
         return HintResult(0, len(hints), None, hints[:count])
     count += 1
     labstate.set_hints_revealed(ws.root, lab.id, count)
-    ws.journal.append("hint.revealed", {"lab": lab.id, "hint": count, "lang": lang})
+    ws.journal.append(events.HINT_REVEALED, {"lab": lab.id, "hint": count, "lang": lang})
     return HintResult(count, len(hints), hints[count - 1], hints[:count])

@@ -1,14 +1,19 @@
-"""The learner's language for key messages: `--lang`, else LAB_LANG, else English.
+"""The learner's language, and the one catalog of learner-facing messages.
 
-Evidence (journal, history, JSON) stays in English; only what a learner reads
-on the terminal follows the language.
+The language is `--lang`, else LAB_LANG, else English. Messages live in
+``messages.yaml`` beside this module (English and Spanish for every key), so no
+module of the kit holds a sentence pair of its own. Evidence (journal,
+history, JSON) stays in English; only what a learner reads follows the language.
 """
 
 from __future__ import annotations
 
 import os
+from functools import cache
+from pathlib import Path
 
 LANGS = ("en", "es")
+CATALOG = Path(__file__).with_name("messages.yaml")
 
 
 def lang(explicit: str | None = None) -> str:
@@ -16,5 +21,17 @@ def lang(explicit: str | None = None) -> str:
     return chosen if chosen in LANGS else "en"
 
 
-def pick(en: str, es: str, explicit: str | None = None) -> str:
-    return es if lang(explicit) == "es" else en
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load(CATALOG.read_text(encoding="utf-8"))
+    for key, texts in data.items():
+        if set(texts) != set(LANGS):
+            raise RuntimeError(f"{CATALOG}: message {key!r} needs exactly {LANGS}")
+    return data
+
+
+def t(key: str, language: str | None = None, **params: object) -> str:
+    """The message ``key`` in the learner's language, with ``params`` filled in."""
+    return catalog()[key][lang(language)].format(**params)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.runtime.fsutil import atomic_write_json, read_json
+from labkit.runtime.prober import set_probing
 
 
 def _path(ws_root: Path, name: str) -> Path:
@@ -40,9 +41,12 @@ def break_info(ws_root: Path) -> dict[str, Any] | None:
 
 
 def set_break(ws_root: Path, **data: Any) -> dict[str, Any]:
+    """Update the active break; the supervisor probes while a break is unresolved."""
     current = break_info(ws_root) or {"schema_version": 1}
     current.update(data)
     atomic_write_json(_path(ws_root, "break"), current)
+    set_probing(ws_root / ".lab", current.get("stage") in ("injected", "released")
+                and not current.get("resolved_at"))
     return current
 
 

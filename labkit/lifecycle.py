@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labcore import events, git
 from labkit import faults, labstate
 from labkit.catalog import Lab
 from labkit.errors import LabError, WorkspaceError
@@ -23,13 +24,6 @@ class StartResult:
     serving: str | None
     artifacts: list[str]
     seconds: float
-
-
-def _git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise WorkspaceError(f"git {' '.join(args)} failed in {root}: {proc.stderr.strip()}")
-    return proc.stdout.strip()
 
 
 def recipe_env() -> dict[str, str]:
@@ -92,8 +86,8 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
             progress(f"[start] committing the baseline's edits: {baseline.message}")
             faults.apply(root, baseline.edits)
             files = list(dict.fromkeys(e.file for e in baseline.edits))
-            _git(root, "add", "--", *files)
-            _git(root, "commit", "-q", "-m", baseline.message)
+            git.out(root, "add", "--", *files)
+            git.out(root, "commit", "-q", "-m", baseline.message)
         for version in baseline.releases:
             progress(f"[start] releasing {version} (tag, build, deploy)")
             run_release(root, version)
@@ -104,7 +98,7 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
         if kept_notes is not None and kept_notes.exists():
             shutil.rmtree(kept_notes, ignore_errors=True)
     ws = Workspace(root)
-    ws.journal.append("lab.started", {"lab": lab.id, "learner": learner,
+    ws.journal.append(events.LAB_STARTED, {"lab": lab.id, "learner": learner,
                                       "baseline": lab.spec.baseline.releases})
     return StartResult(root, True, serving(ws), ArtifactStore(ws).versions(),
                        time.monotonic() - started)
@@ -138,7 +132,7 @@ def _unshelve(root: Path, lab: Lab, notes: Path | None, progress) -> bool:
     kept.rename(root)
     _restore_notes(root, notes)  # notes follow the learner from lab to lab
     ensure_running(Workspace(root))
-    Workspace(root).journal.append("lab.resumed", {"lab": lab.id})
+    Workspace(root).journal.append(events.LAB_RESUMED, {"lab": lab.id})
     progress(f"[start] lab {lab.id} resumes where it was, in {root}")
     return True
 
@@ -180,15 +174,15 @@ def break_lab(lab: Lab, root: Path, *, stream=None) -> BreakResult:
     resuming = info.get("lab") == lab.id and info.get("stage") == "injected"
     if not resuming:
         injected = faults.apply(root, lab.spec.faults)
-        _git(root, "add", "--", *lab.spec.fault_files)
-        if _git(root, "status", "--porcelain", "--", *lab.spec.fault_files):
-            _git(root, "commit", "-q", "-m", lab.spec.break_.message)
-        commit = _git(root, "rev-parse", "HEAD")
+        git.out(root, "add", "--", *lab.spec.fault_files)
+        if git.out(root, "status", "--porcelain", "--", *lab.spec.fault_files):
+            git.out(root, "commit", "-q", "-m", lab.spec.break_.message)
+        commit = git.out(root, "rev-parse", "HEAD")
         info = labstate.set_break(root, lab=lab.id, stage="injected", release=release,
                                   releases=versions, shipped=[], commit=commit,
                                   faults=[f.id for f in lab.spec.faults],
                                   injected_at=time.time())
-        ws.journal.append("fault.injected", {
+        ws.journal.append(events.FAULT_INJECTED, {
             "lab": lab.id, "faults": [f.id for f in lab.spec.faults], "applied_now": injected,
             "files": lab.spec.fault_files, "commit": commit, "release": release,
             "releases": versions,
@@ -198,8 +192,7 @@ def break_lab(lab: Lab, root: Path, *, stream=None) -> BreakResult:
         if version in shipped:
             continue
         if resuming:  # a break interrupted during this release: release it again
-            subprocess.run(["git", "tag", "-d", ws.spec.tag(version)], cwd=root,
-                           capture_output=True)
+            git.run(root, "tag", "-d", ws.spec.tag(version))
         if stream is not None and len(versions) > 1:
             stream(f"[break] shipping {version} ({number} of {len(versions)})")
         run_release(root, version, stream=stream)

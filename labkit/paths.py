@@ -8,10 +8,10 @@ import re
 import sys
 from pathlib import Path
 
+from labcore.names import is_simple_name
 from labkit.errors import UsageError
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def labs_dir() -> Path:
@@ -72,7 +72,7 @@ def learner_name(explicit: str | None = None, course: Path | None = None) -> str
             name = "learner"
         name = re.sub(r"[^a-z0-9_-]", "-", name.lower()).strip("-") or "learner"
         source = "the system user name"
-    if not _SLUG.match(name):
+    if not is_simple_name(name):
         raise UsageError(
             f"learner name {name!r} from {source} is not a simple name: use lower-case "
             "letters, digits, '-' and '_' (no path separators, no '..', not empty)"

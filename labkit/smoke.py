@@ -3,8 +3,9 @@ with the verdict recorded in the release history and the evidence journal."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+from labcore import events
 from labkit.runtime.contract import Finding, check, load_contract
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace
@@ -23,7 +24,8 @@ class SmokeResult:
 
     def as_dict(self) -> dict:
         return {"version": self.version, "url": self.url, "passed": self.passed,
-                "findings": [asdict(f) for f in self.findings]}
+                "findings": [{"code": f.code, "message": f.text("en"), "detail": f.detail,
+                              "message_es": f.text("es")} for f in self.findings]}
 
 
 def run(ws: Workspace) -> SmokeResult:
@@ -33,12 +35,12 @@ def run(ws: Workspace) -> SmokeResult:
     sup = status["supervisor"]
     version = status["serving"]
     if not sup["running"] or version is None:
-        result = SmokeResult(version, None, [Finding("down", "no release is serving")])
+        result = SmokeResult(version, None, [Finding("down", "down")])
     else:
         result = SmokeResult(version, sup["url"], check(sup["port"], contract))
     History(ws.history_path).append("smoke", version or "-", passed=result.passed,
                                     findings=[f.code for f in result.findings])
-    ws.journal.append("smoke.passed" if result.passed else "smoke.failed", {
+    ws.journal.append(events.SMOKE_PASSED if result.passed else events.SMOKE_FAILED, {
         "version": version, "findings": [f.message for f in result.findings],
     })
     return result

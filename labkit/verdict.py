@@ -13,6 +13,7 @@ from checker.errors import EvidenceError
 from checker.journal import Verdict
 from checker.records import Mention, RecordRules, validate_file
 from checker.stopwatch import Stopwatch, measure
+from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab, all_labs
 from labkit.runtime.layout import Workspace
@@ -113,7 +114,7 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
     journal = ws.journal.verify()
     report = CheckReport(lab, (labstate.lab_info(ws.root) or {}).get("learner"), ws.root,
                          checks, record, journal, Stopwatch())
-    ws.journal.append("check.run", {
+    ws.journal.append(events.CHECK_RUN, {
         "lab": lab.id, "recovered": report.recovered, "record_valid": record.valid,
         "journal_intact": journal.intact, "resolved": report.resolved,
         "failed_checks": [c.name for c in checks if not c.passed],

@@ -14,22 +14,21 @@ new version (v1, v2, ...) whenever the template's files change.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
 import shutil
-import subprocess
 import uuid
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
+from labcore import git
+from labcore.locks import default_timeout, file_lock
+from labcore.names import is_simple_name
 from labkit.errors import UsageError, WorkspaceError
 from labkit.paths import cache_dir, templates_dir
 
 ANSWERS_FILE = ".copier-answers.yml"
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TAG = re.compile(r"^v(\d+)$")
 _SKIP_DIRS = {"__pycache__", ".pytest_cache", ".git", ".hypothesis", ".ruff_cache"}
 _SKIP_SUFFIXES = (".pyc", ".pyo")
@@ -42,18 +41,11 @@ _KIT_GIT = (
     "-c", "tag.gpgsign=false",
     "-c", "core.hooksPath=/dev/null",
 )
-# Variables that would point git at another repo or override the identities
-# set here; a caller's environment (a hook, a test harness) may carry them.
-_GIT_OVERRIDES = (
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
-    "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
-)
 
 
 def workspace_dir(course: Path, learner: str, phase: int) -> Path:
     """Where a learner's workspace for a phase lives."""
-    if not _NAME.match(learner):
+    if not is_simple_name(learner):
         raise UsageError(f"learner name {learner!r} is not a simple name")
     return Path(course) / "learners" / learner / f"phase-{phase}"
 
@@ -74,7 +66,8 @@ def template_source(name: str) -> Path:
     root = cache_dir() / "templates"
     root.mkdir(parents=True, exist_ok=True)
     snapshot = root / name
-    with _locked(root / f".{name}.lock"):
+    with file_lock(root / f".{name}.lock", timeout=default_timeout(600),
+                   what="another copy of the template snapshot"):
         if _read_digest(snapshot) == digest:
             return snapshot
         if (snapshot / ".git").is_dir():
@@ -98,7 +91,7 @@ def _template_dir(name: str) -> Path:
         p.name for p in base.glob("*") if (p / "copier.yml").is_file()
     ) if base.is_dir() else []
     src = base / name
-    if not _NAME.match(name) or not (src / "copier.yml").is_file():
+    if not is_simple_name(name) or not (src / "copier.yml").is_file():
         raise UsageError(
             f"there is no template named {name!r} in {base}",
             hint=f"available: {', '.join(available)}" if available else None,
@@ -132,16 +125,6 @@ def _read_digest(snapshot: Path) -> str | None:
         return (snapshot / ".git" / _DIGEST_FILE).read_text().strip()
     except OSError:
         return None
-
-
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _create(snapshot: Path, src: Path, files: list[Path], digest: str) -> None:
@@ -184,14 +167,8 @@ def _sync(repo: Path, src: Path, files: list[Path]) -> None:
 
 def _commit_and_tag(repo: Path, digest: str) -> None:
     _git(repo, "add", "-A", "-f", ".")
-    changed = subprocess.run(
-        ["git", *_KIT_GIT, "diff", "--cached", "--quiet"],
-        cwd=repo, capture_output=True, env=_git_env(),
-    ).returncode != 0
-    has_head = subprocess.run(
-        ["git", "rev-parse", "-q", "--verify", "HEAD"],
-        cwd=repo, capture_output=True, env=_git_env(),
-    ).returncode == 0
+    changed = not git.ok(repo, "diff", "--cached", "--quiet", config=_KIT_GIT)
+    has_head = git.ok(repo, "rev-parse", "-q", "--verify", "HEAD")
     if changed or not has_head:
         _git(repo, "commit", "-q", "--allow-empty", "-m", f"template snapshot {digest[:12]}")
     if not [t for t in _git(repo, "tag", "--points-at", "HEAD").split() if _TAG.match(t)]:
@@ -202,19 +179,9 @@ def _commit_and_tag(repo: Path, digest: str) -> None:
     (repo / ".git" / _DIGEST_FILE).write_text(digest + "\n")
 
 
-def _git_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in _GIT_OVERRIDES}
-
-
 def _git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", *_KIT_GIT, *args], cwd=repo, capture_output=True, text=True, env=_git_env()
-    )
-    if result.returncode != 0:
-        raise WorkspaceError(
-            f"git {args[0]} failed in {repo}: {result.stderr.strip() or result.stdout.strip()}"
-        )
-    return result.stdout
+    """git in the template snapshot: the kit's own identity, never the caller's."""
+    return git.out(repo, *args, config=_KIT_GIT, own_identity=True)
 
 
 # --- workspaces ---------------------------------------------------------------
@@ -229,7 +196,7 @@ def scaffold(template: str, dest: Path, answers: dict) -> None:
     """
     dest = Path(dest)
     learner = answers.get("learner")
-    if not isinstance(learner, str) or not _NAME.match(learner):
+    if not is_simple_name(learner):
         raise UsageError(f"the answers need a simple learner name, got {learner!r}")
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise WorkspaceError(
@@ -319,12 +286,5 @@ def _staging_dir(final: Path) -> Path:
 
 
 def _learner_git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=repo, capture_output=True, text=True, env=_git_env(),
-    )
-    if result.returncode != 0:
-        raise WorkspaceError(
-            f"git {args[0]} failed in {repo}: {result.stderr.strip() or result.stdout.strip()}"
-        )
-    return result.stdout
+    """git in a learner's new repository, which has its own local identity."""
+    return git.out(repo, *args, config=("-c", "commit.gpgsign=false"), own_identity=True)

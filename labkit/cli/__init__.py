@@ -14,12 +14,11 @@ def main(argv: list[str] | None = None) -> int:
     if run is None:
         parser.print_help()
         return 2
-    from checker.errors import CheckerError
-    from labkit.errors import LabError
+    from labcore.errors import LabError
 
     try:
         return int(run(args) or 0)
-    except (LabError, CheckerError) as err:
+    except LabError as err:
         from labkit.cli.render import error
 
         error(err)

@@ -19,7 +19,7 @@ def run(args) -> int:
     from labkit.cli._lab import resolve
     from labkit.cli.render import print_json
     from labkit.console import console, say
-    from labkit.i18n import lang, pick
+    from labkit.i18n import lang, t
     from labkit.lifecycle import break_lab, is_ready, start
 
     args.lang = lang(args.lang)
@@ -38,12 +38,9 @@ def run(args) -> int:
                     "commit": result.commit})
         return 0
     if result.already:
-        say(pick(f"[break] {target.lab.id} is already broken in {result.workspace}; nothing "
-                 "injected again (`lab status` shows for how long)",
-                 f"[break] {target.lab.id} ya está roto en {result.workspace}; no se inyecta "
-                 "nada más (`lab status` muestra desde cuándo)", args.lang))
+        say(t("break.already", args.lang, lab=target.lab.id, workspace=result.workspace))
         return 0
-    heading = "What to try next:" if args.lang == "en" else "Qué probar ahora:"
+    heading = t("break.next_heading", args.lang)
     console.print(f"\n{heading}  (cd {result.workspace})", style="lab.title", markup=False)
     for step in target.lab.spec.next_steps.get(args.lang):
         console.print(f"  - {step}", style="lab.hint", markup=False)

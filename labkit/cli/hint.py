@@ -19,7 +19,7 @@ def run(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import console
     from labkit.hints import reveal_next
-    from labkit.i18n import lang
+    from labkit.i18n import lang, t
 
     args.lang = lang(args.lang)
     target = resolve(args)
@@ -29,14 +29,13 @@ def run(args) -> int:
         print_json({"lab": target.lab.id, "hint": result.number, "total": result.total,
                     "text": result.text, "shown": result.shown})
         return 0
-    es = args.lang == "es"
     if result.number == 0:
-        console.print(("Ya viste todas las pistas:" if es else "You have seen every hint:"),
+        console.print(t("hint.all_seen", args.lang),
                       style="lab.title", markup=False)
         for i, text in enumerate(result.shown, start=1):
             console.print(f"  {i}. {text}", style="lab.hint", markup=False)
         return 0
-    label = "Pista" if es else "Hint"
+    label = t("hint.label", args.lang)
     console.print(f"{label} {result.number}/{result.total}: {result.text}", style="lab.hint",
                   markup=False)
     return 0

@@ -18,7 +18,7 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import say
-    from labkit.i18n import pick
+    from labkit.i18n import t
     from labkit.runtime.deploy import rollback
     from labkit.runtime.layout import Workspace
 
@@ -29,15 +29,10 @@ def run(args) -> int:
         print_json(result.as_dict())
         return 0
     if result.mode == "rebuild":
-        say(pick(f"[rollback] rebuilt {result.version} in {result.rebuild_seconds:.2f} s; "
-                 f"now serving {result.version} ({result.seconds:.2f} s in all)",
-                 f"[rollback] {result.version} reconstruida en {result.rebuild_seconds:.2f} s; "
-                 f"ahora se sirve {result.version} ({result.seconds:.2f} s en total)"))
+        say(t("rollback.rebuilt", version=result.version, rebuild_s=result.rebuild_seconds,
+              seconds=result.seconds))
     elif not result.changed:
-        say(f"[rollback] {result.version} is already serving")
+        say(t("rollback.already", version=result.version))
     else:
-        say(pick(f"[rollback] flipped back to {result.version} in {result.seconds:.2f} s; "
-                 f"now serving {result.version}",
-                 f"[rollback] vuelta a {result.version} en {result.seconds:.2f} s; "
-                 f"ahora se sirve {result.version}"))
+        say(t("rollback.flipped", version=result.version, seconds=result.seconds))
     return 0

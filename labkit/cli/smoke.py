@@ -17,7 +17,7 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import console, say
-    from labkit.i18n import lang, pick
+    from labkit.i18n import lang, t
     from labkit.runtime.layout import Workspace
     from labkit.smoke import run as smoke
 
@@ -27,10 +27,7 @@ def run(args) -> int:
     if args.json:
         print_json(result.as_dict())
     elif result.passed:
-        say(pick(f"[smoke] PASS: {result.version} matches the contract and the portal renders "
-                 "it right",
-                 f"[smoke] PASS: {result.version} cumple el contrato y el portal lo muestra bien",
-                 language), style="lab.pass")
+        say(t("smoke.pass", language, version=result.version), style="lab.pass")
     else:
         for finding in result.findings:
             say(f"[smoke] FAIL: {finding.text(language)}", style="lab.fail")

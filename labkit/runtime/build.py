@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from labcore import events, git
 from labkit.errors import BuildError
 from labkit.paths import bin_dir
 from labkit.runtime import failpoints, wheelhouse
@@ -30,10 +31,7 @@ class BuildResult:
 
 
 def resolve_commit(ws: Workspace, ref: str) -> str:
-    proc = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-        cwd=ws.root, capture_output=True, text=True,
-    )
+    proc = git.run(ws.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if proc.returncode != 0:
         raise BuildError(f"git ref {ref!r} does not exist in {ws.root}")
     return proc.stdout.strip()
@@ -85,7 +83,7 @@ def build(ws: Workspace, version: str, ref: str = "HEAD") -> BuildResult:
         manifest = ArtifactStore(ws).store(version, out, commit=commit, ref=ref, seconds=seconds)
     History(ws.history_path).append("built", version, commit=commit, ref=ref,
                                     seconds=manifest["build_seconds"])
-    ws.journal.append("release.built", {
+    ws.journal.append(events.RELEASE_BUILT, {
         "version": version, "commit": commit, "ref": ref,
         "seconds": manifest["build_seconds"], "sha256": manifest["sha256"],
     })

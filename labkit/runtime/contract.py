@@ -12,10 +12,11 @@ import html
 import http.client
 import json
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from labkit.errors import DataError, LabError
+from labkit.i18n import t
 from labkit.runtime.layout import Workspace
 
 TYPES = {"string": str, "number": (int, float), "integer": int, "boolean": bool,
@@ -24,13 +25,22 @@ TYPES = {"string": str, "number": (int, float), "integer": int, "boolean": bool,
 
 @dataclass(frozen=True)
 class Finding:
+    """One way the service departs from its contract: ``code`` for evidence, the
+    catalog message ``smoke.<key>`` with ``params`` for people (``localized``
+    holds parameters that differ by language, such as a slot's role)."""
+
     code: str
-    message: str
+    key: str
+    params: dict = field(default_factory=dict)
     detail: str | None = None
-    message_es: str | None = None  # the same finding for a Spanish-speaking learner
+    localized: dict = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
-        return self.message_es if lang == "es" and self.message_es else self.message
+        return t(f"smoke.{self.key}", lang, **{**self.params, **self.localized.get(lang, {})})
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -130,40 +140,31 @@ def check(port: int, contract: Contract) -> list[Finding]:
         status, text = _request(port, contract.method, contract.path, payload,
                                 {"Content-Type": "application/json"})
     except OSError as err:
-        return [Finding("unreachable", f"{contract.path} is not answering ({err})",
-                        message_es=f"{contract.path} no responde ({err})")]
+        return [Finding("unreachable", "unreachable", {"path": contract.path, "error": err})]
     if status != 200:
-        return [Finding("status", f"{contract.path} answered HTTP {status}", text[:200],
-                        f"{contract.path} respondió HTTP {status}")]
+        return [Finding("status", "status", {"path": contract.path, "status": status}, text[:200])]
     try:
         pairs = json.loads(text, object_pairs_hook=list)
     except json.JSONDecodeError:
-        return [Finding("not-json", f"{contract.path} did not answer JSON", text[:200],
-                        f"{contract.path} no respondió JSON")]
+        return [Finding("not-json", "not-json", {"path": contract.path}, text[:200])]
     if not isinstance(pairs, list) or not all(isinstance(p, tuple) for p in pairs):
-        return [Finding("not-object", f"{contract.path} did not answer a JSON object",
-                        message_es=f"{contract.path} no respondió un objeto JSON")]
+        return [Finding("not-object", "not-object", {"path": contract.path})]
     got = [k for k, _ in pairs]
     values = dict(pairs)
     expected = [f.name for f in contract.fields]
     if set(got) != set(expected):
         missing = [n for n in expected if n not in got]
         extra = [n for n in got if n not in expected]
-        findings.append(Finding("fields", "response fields differ from contract",
+        findings.append(Finding("fields", "fields", {},
                                 f"missing: {', '.join(missing) or '-'}; "
-                                f"unexpected: {', '.join(extra) or '-'}",
-                                "los campos de la respuesta no coinciden con el contrato"))
+                                f"unexpected: {', '.join(extra) or '-'}"))
     elif got != expected:
-        findings.append(Finding("order", "response field order differs from contract",
-                                f"contract: {', '.join(expected)}; response: {', '.join(got)}",
-                                "el orden de los campos de la respuesta no coincide con el "
-                                "contrato"))
+        findings.append(Finding("order", "order", {},
+                                f"contract: {', '.join(expected)}; response: {', '.join(got)}"))
     for f in contract.fields:
         wanted = TYPES.get(f.type)
         if f.name in values and wanted and not isinstance(values[f.name], wanted):
-            findings.append(Finding("type", f"response field '{f.name}' is not a {f.type}",
-                                    message_es=f"el campo '{f.name}' de la respuesta no es "
-                                    f"de tipo {f.type}"))
+            findings.append(Finding("type", "type", {"field": f.name, "type": f.type}))
     if contract.portal_path and contract.portal_param and set(got) == set(expected):
         findings += _check_portal(port, contract, values)
     return findings
@@ -175,26 +176,23 @@ def _check_portal(port: int, contract: Contract, values: dict) -> list[Finding]:
     try:
         status, page = _request(port, "GET", f"{contract.portal_path}?{query}")
     except OSError as err:
-        return [Finding("portal", f"portal is not answering ({err})",
-                        message_es=f"el portal no responde ({err})")]
+        return [Finding("portal", "portal-down", {"error": err})]
     if status != 200:
-        return [Finding("portal", f"portal answered HTTP {status}",
-                        message_es=f"el portal respondió HTTP {status}")]
+        return [Finding("portal", "portal-status", {"status": status})]
     parser = _Slots(contract.slot_attribute)
     parser.feed(page)
     by_value = {_norm(str(values[f.name])): f for f in contract.fields}
     for f in contract.fields:
         shown = parser.slots.get(f.name)
         if shown is None:
-            return [Finding("portal-slot", f"portal has no slot for '{f.name}'",
-                            message_es=f"el portal no tiene hueco para '{f.name}'")]
+            return [Finding("portal-slot", "portal-no-slot", {"field": f.name})]
         if _norm(shown) == _norm(str(values[f.name])):
             continue
         # The first wrong slot tells the story; the others follow from it.
         other = by_value.get(_norm(shown))
-        what = other.role if other is not None else "something else"
-        what_es = other.role_es if other is not None else "otra cosa"
-        return [Finding("portal-slot", f"portal renderer shows {what} in the {f.role} slot",
+        shown_en = other.role if other is not None else t("smoke.something-else", "en")
+        shown_es = other.role_es if other is not None else t("smoke.something-else", "es")
+        return [Finding("portal-slot", "portal-slot", {"shown": shown_en, "slot": f.role},
                         f"slot '{f.name}' shows: {_norm(shown)[:120]}",
-                        f"el portal muestra {what_es} en el hueco de {f.role_es}")]
+                        {"es": {"shown": shown_es, "slot": f.role_es}})]
     return []

@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
+from labcore import events
 from labkit.errors import ArtifactError, NoRollbackPath, UsageError
-from labkit.i18n import pick
+from labkit.i18n import t
 from labkit.runtime import failpoints
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.backends import get_backend
@@ -70,27 +71,14 @@ def deploy(ws: Workspace, version: str) -> DeployResult:
         return _deploy_locked(ws, version, mode="deploy", started=started)
 
 
-@dataclass
-class RollbackPlan:
-    current: str | None
-    target: str | None
-    available: list[str]
-
-
-def rebuild_estimate(ws: Workspace, lang: str = "en") -> str:
+def rebuild_estimate(ws: Workspace, lang: str | None = None) -> str:
     times = History(ws.history_path).build_times()
-    es = lang == "es"
     if times is None:
-        return ("un tiempo desconocido (aún no se ha medido ninguna compilación)" if es else
-                "an unknown time (no build has been measured yet)")
+        return t("estimate.unknown", lang)
     if times.count == 1:
-        return (f"unos {times.median:.1f} s (una compilación medida)" if es else
-                f"about {times.median:.1f} s (one build measured)")
-    if es:
-        return (f"unos {times.median:.1f} s (mediana de {times.count} compilaciones medidas, "
-                f"{times.low:.1f}-{times.high:.1f} s)")
-    return (f"about {times.median:.1f} s (median of {times.count} measured builds, "
-            f"{times.low:.1f}-{times.high:.1f} s)")
+        return t("estimate.one", lang, median=times.median)
+    return t("estimate.many", lang, median=times.median, count=times.count, low=times.low,
+             high=times.high)
 
 
 def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
@@ -101,19 +89,15 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
     with ws.lock("another deploy, rollback or prune"):
         current = serving(ws)
         target = check_version(to) if to else history.previous()
-        say(pick(f"[rollback] looking for the previous release in {ws.artifacts.name}/ ...",
-                 f"[rollback] buscando la versión anterior en {ws.artifacts.name}/ ..."))
+        say(t("rollback.looking", artifacts=ws.artifacts.name))
         if target is None:
-            ws.journal.append("rollback.failed", {"from": current, "to": None,
+            ws.journal.append(events.ROLLBACK_FAILED, {"from": current, "to": None,
                                                   "reason": "no previous release in history"})
-            raise NoRollbackPath(pick(
-                f"[rollback] ERROR: no previous release in the history of {ws.root.name} "
-                f"(only {current or 'nothing'} was ever served)",
-                f"[rollback] ERROR: no hay versión anterior en el historial de {ws.root.name} "
-                f"(solo se ha servido {current or 'nada'})"))
+            raise NoRollbackPath(t("rollback.no_history", workspace=ws.root.name,
+                                   current=current or t("rollback.nothing")))
         if target == current:
             raise UsageError(f"{target} is already serving; nothing to roll back to")
-        ws.journal.append("rollback.started", {"from": current, "to": target, "rebuild": rebuild})
+        ws.journal.append(events.ROLLBACK_STARTED, {"from": current, "to": target, "rebuild": rebuild})
         failpoints.hit("rollback.started")
         problem = None
         if not store.has(target):
@@ -124,19 +108,15 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
             except ArtifactError as err:
                 problem = str(err)
         if problem and not rebuild:
-            ws.journal.append("rollback.failed", {"from": current, "to": target,
+            ws.journal.append(events.ROLLBACK_FAILED, {"from": current, "to": target,
                                                   "reason": problem})
             if problem == "missing":
                 command = "lab rollback " + (f"--to {target} " if to else "") + "--rebuild"
                 last = _last_available(ws, current)
                 raise NoRollbackPath(
-                    pick(f"[rollback] ERROR: no prior release tag found (last available: {last})",
-                         f"[rollback] ERROR: no hay ninguna versión anterior (último disponible: "
-                         f"{last.replace(', current', ', actual')})"),
-                    hint=pick(f"[rollback] rebuilding {target} from {ws.spec.tag(target)} would "
-                              f"take {rebuild_estimate(ws)}; run: {command}",
-                              f"[rollback] reconstruir {target} desde {ws.spec.tag(target)} "
-                              f"llevaría {rebuild_estimate(ws, 'es')}; ejecuta: {command}"),
+                    t("rollback.no_prior_tag", last=last),
+                    hint=t("rollback.rebuild_hint", version=target, tag=ws.spec.tag(target),
+                           estimate=rebuild_estimate(ws), command=command),
                 )
             raise ArtifactError(f"[rollback] ERROR: refusing {target}: {problem}",
                                 hint="rebuild it from its tag: lab rollback "
@@ -144,15 +124,14 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
         rebuild_seconds = None
         mode = "flip"
         if problem:
-            say(pick(f"[rollback] rebuilding {target} from {ws.spec.tag(target)} ...",
-                     f"[rollback] reconstruyendo {target} desde {ws.spec.tag(target)} ..."))
+            say(t("rollback.rebuilding", version=target, tag=ws.spec.tag(target)))
             result = build(ws, target, ws.spec.tag(target))
             rebuild_seconds = result.seconds
             mode = "rebuild"
         result = _deploy_locked(ws, target, mode=mode, started=started,
                                 extra={"rollback_from": current})
         result.rebuild_seconds = rebuild_seconds
-        ws.journal.append("rollback.finished", {
+        ws.journal.append(events.ROLLBACK_FINISHED, {
             "from": current, "to": target, "mode": mode,
             "seconds": round(result.seconds, 3), "rebuild_seconds": rebuild_seconds,
         })
@@ -165,10 +144,10 @@ def _last_available(ws: Workspace, current: str | None) -> str:
     order = [v for v in History(ws.history_path).release_order() if v in present]
     order += sorted(present - set(order))
     if not order:
-        return "none"
+        return t("rollback.none_left")
     newest = order[-1]
     name = ws.artifact_name(newest)
-    return f"{name}, current" if newest == current else name
+    return t("rollback.last_current", name=name) if newest == current else name
 
 
 def previous_available(ws: Workspace) -> str:

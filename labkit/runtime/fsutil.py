@@ -1,18 +1,13 @@
-"""Crash-safe file operations: atomic replacement, appends, and locks."""
+"""Crash-safe file operations: atomic replacement and appends."""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-from labkit.errors import LockTimeout
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o644) -> None:
@@ -69,37 +64,3 @@ def read_jsonl(path: Path) -> list[dict]:
         except json.JSONDecodeError:
             continue
     return out
-
-
-@contextlib.contextmanager
-def file_lock(path: Path, *, timeout: float, what: str) -> Iterator[None]:
-    """Hold an exclusive lock on ``path``; wait at most ``timeout`` seconds for it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = _holder(path)
-                    raise LockTimeout(
-                        f"gave up after {timeout:g} s waiting for {what} to finish"
-                        f"{holder}; try again when it is done"
-                    ) from None
-                time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        os.close(fd)
-
-
-def _holder(path: Path) -> str:
-    try:
-        pid = path.read_text().strip()
-    except OSError:
-        return ""
-    return f" (held by process {pid})" if pid else ""

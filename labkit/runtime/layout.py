@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import re
 from functools import cached_property
 from pathlib import Path
 
 from checker.journal import Journal
+from labcore.locks import default_timeout, file_lock
+from labcore.names import is_version
 from labkit.errors import UsageError, WorkspaceError
 from labkit.runtime import service
 
-_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
-LOCK_TIMEOUT_ENV = "LAB_LOCK_TIMEOUT"
-
 
 def check_version(version: str) -> str:
-    if not _VERSION.match(version or ""):
+    if not is_version(version):
         raise UsageError(
             f"{version!r} is not a release version: use letters, digits, '.', '-', '+' (e.g. 1.2.3)"
         )
@@ -88,10 +85,7 @@ class Workspace:
         return Journal(self.journal_path)
 
     def lock(self, what: str = "another release command"):
-        from labkit.runtime.fsutil import file_lock
-
-        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "120"))
-        return file_lock(self.state / "release.lock", timeout=timeout, what=what)
+        return file_lock(self.state / "release.lock", timeout=default_timeout(), what=what)
 
     def artifact_name(self, version: str) -> str:
         return f"{self.spec.app}-{version}.tar"

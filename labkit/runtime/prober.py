@@ -1,6 +1,10 @@
-"""The prober: while a break is active, the supervisor checks the contract a few
+"""The prober: while probing is on, the supervisor checks the contract a few
 times a second through its own router and journals windows of pass/fail counts,
-the impact users would have seen."""
+the impact users would have seen.
+
+Probing is switched on and off through `.lab/probe.json` (:func:`set_probing`),
+which the runtime owns; whoever knows that users are at risk (a lab's break)
+turns it on, so the runtime knows nothing of labs."""
 
 from __future__ import annotations
 
@@ -8,17 +12,26 @@ import asyncio
 import contextlib
 import os
 import time
+from pathlib import Path
 from typing import Any
 
-from labkit.runtime.fsutil import read_json
+from labcore import events
+from labkit.runtime.fsutil import atomic_write_json, read_json
 
 INTERVAL = float(os.environ.get("LAB_PROBE_INTERVAL", "0.25"))
 WINDOW = float(os.environ.get("LAB_PROBE_WINDOW", "2.0"))
 
 
-class Prober:
-    name = "probe"
+def probe_flag(ws_state: Path) -> Path:
+    return ws_state / "probe.json"
 
+
+def set_probing(ws_state: Path, active: bool) -> None:
+    """Turn the supervisor's probing of the serving release on or off."""
+    atomic_write_json(probe_flag(ws_state), {"schema_version": 1, "active": bool(active)})
+
+
+class Prober:
     def __init__(self, supervisor: Any) -> None:
         self.sup = supervisor
         self.task: asyncio.Task | None = None
@@ -27,7 +40,7 @@ class Prober:
         self.active = False
         self._window: dict[str, Any] | None = None
 
-    # -- the extension interface ---------------------------------------------
+    # -- what the supervisor calls -------------------------------------------
     def status(self) -> dict[str, Any]:
         return {"probe": {"active": self.active, "interval_s": INTERVAL, "window_s": WINDOW,
                           **self.totals}}
@@ -45,20 +58,16 @@ class Prober:
                 await self.task
         self._flush()
 
-    async def handle(self, req: dict) -> dict:
-        return self.status()
-
     # -- probing -------------------------------------------------------------
-    def _break_active(self) -> bool:
-        info = read_json(self.sup.ws.state / "break.json", None) or {}
-        return info.get("stage") in ("injected", "released") and not info.get("resolved_at")
+    def _wanted(self) -> bool:
+        return bool((read_json(probe_flag(self.sup.ws.state), None) or {}).get("active"))
 
     async def _loop(self) -> None:
         from labkit.runtime.contract import check, load_contract
 
         while True:
             started = time.monotonic()
-            active = self._break_active() and self.sup.router.active is not None
+            active = self._wanted() and self.sup.router.active is not None
             if active != self.active:
                 self._flush()
                 self.active = active
@@ -102,4 +111,4 @@ class Prober:
         window, self._window = self._window, None
         if window and (window["pass"] or window["fail"]):
             self.totals["windows"] += 1
-            self.sup.ws.journal.append("probe.window", window)
+            self.sup.ws.journal.append(events.PROBE_WINDOW, window)

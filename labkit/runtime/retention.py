@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import asdict, dataclass, field
 
+from labcore import events
 from labkit.errors import SupervisorError, UsageError
 from labkit.runtime import failpoints
 from labkit.runtime.artifacts import ArtifactStore
@@ -133,5 +134,5 @@ def prune(ws: Workspace, keep: int, *, protect_last_good: bool = False,
         data = {"keep": keep, "removed": planned.removed, "kept": planned.kept}
         if protect_last_good:
             data["protected"] = planned.protected
-        ws.journal.append("artifacts.pruned", data)
+        ws.journal.append(events.ARTIFACTS_PRUNED, data)
         return result

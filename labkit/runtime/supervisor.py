@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 import signal
@@ -21,12 +20,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from labcore import events
+from labcore.locks import try_lock
 from labkit.runtime.backends import get_backend
 from labkit.runtime.backends.base import Running
 from labkit.runtime.control import socket_address
 from labkit.runtime.fsutil import atomic_write_json, read_json
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace
+from labkit.runtime.prober import Prober
 from labkit.runtime.router import Router, Target
 
 HEALTH_TIMEOUT = float(os.environ.get("LAB_HEALTH_TIMEOUT", "30"))
@@ -71,7 +73,7 @@ class Supervisor:
         self.history = History(ws.history_path)
         self.last_switch_ns: int | None = None
         self.op_lock = asyncio.Lock()
-        self.extensions: list[Any] = []
+        self.prober = Prober(self)
 
     # -- state ----------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -161,7 +163,7 @@ class Supervisor:
                  "alive": r.alive(), "connections": self.targets[v].connections}
                 for v, r in self.running.items()
             ],
-            **{k: v for ext in self.extensions for k, v in ext.status().items()},
+            **self.prober.status(),
         }
 
     async def op_start(self, req: dict) -> dict:
@@ -184,12 +186,11 @@ class Supervisor:
             self.save()
             record = dict(req.get("record") or {})
             self.history.append("deployed", version, previous=previous, **record)
-            self.ws.journal.append("release.deployed", {
+            self.ws.journal.append(events.RELEASE_DEPLOYED, {
                 "version": version, "previous": previous, "switch_ns": switch_ns, **record,
             })
             log(f"now serving {version} (previous {previous}, switch {switch_ns} ns)")
-            for ext in self.extensions:
-                ext.on_switch(version)
+            self.prober.on_switch(version)
         asyncio.get_running_loop().create_task(self.retire_others())
         return {"previous": previous, "switch_ns": switch_ns, "port": self.router.port}
 
@@ -207,12 +208,6 @@ class Supervisor:
     async def op_shutdown(self, req: dict) -> dict:
         self.stopping.set()
         return {}
-
-    async def op_extension(self, req: dict) -> dict:
-        for ext in self.extensions:
-            if ext.name == req.get("name"):
-                return await ext.handle(req)
-        raise RuntimeError(f"no extension {req.get('name')!r}")
 
     async def _control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -245,16 +240,14 @@ class Supervisor:
             target = await self.start_backend(active)
             self.router.switch(target)
             log(f"restored {active} as the serving release")
-            self.ws.journal.append("supervisor.restored", {"version": active})
+            self.ws.journal.append(events.SUPERVISOR_RESTORED, {"version": active})
         except Exception as err:  # keep running: status reports nothing serving
             log(f"could not restore {active}: {err}")
 
     async def main(self) -> int:
         self.ws.state.mkdir(parents=True, exist_ok=True)
-        lock_fd = os.open(self.ws.state / "supervisor.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        lock_fd = try_lock(self.ws.state / "supervisor.lock")
+        if lock_fd is None:
             log("another supervisor already runs for this workspace")
             return 1
         loop = asyncio.get_running_loop()
@@ -275,20 +268,15 @@ class Supervisor:
         except OSError:
             port = await self.router.listen(0)
             log(f"port {wanted} was taken; serving on {port} instead")
-        from labkit.runtime.extensions import load_extensions
-
-        self.extensions = load_extensions(self)
         await self.restore()
         self.save()
         (self.ws.state / "supervisor.pid").write_text(f"{os.getpid()}\n")
         log(f"supervisor {os.getpid()} listening on http://127.0.0.1:{port}/")
-        for ext in self.extensions:
-            ext.begin()
+        self.prober.begin()
         self.ready.set()
         await self.stopping.wait()
         log("shutting down")
-        for ext in self.extensions:
-            await ext.end()
+        await self.prober.end()
         control.close()
         await self.router.close()
         for version in list(self.running):

@@ -11,9 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from labcore.locks import file_lock
 from labkit.errors import BuildError
 from labkit.paths import wheelhouse_dir
-from labkit.runtime.fsutil import file_lock
 
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([A-Za-z0-9.+!_-]+)\s*(?:#.*)?$")
 

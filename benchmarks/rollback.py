@@ -47,7 +47,7 @@ def wait_version(port: int, version: str, timeout: float = 30.0) -> None:
 
 
 def status(ws: Path) -> dict:
-    return json.loads(lab("status", "--json", cwd=ws).stdout)
+    return json.loads(lab("status", "--json", cwd=ws).stdout)["data"]
 
 
 def main() -> int:

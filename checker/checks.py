@@ -42,7 +42,10 @@ def _first_line(text: str | None) -> str:
     return ""
 
 
-def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0) -> list[CheckResult]:
+def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0,
+               plugins: tuple[str, ...] = ()) -> list[CheckResult]:
+    """Run ``lab_dir/checks`` against ``workspace``; ``plugins`` are more pytest plugins
+    (module names) that give the checks fixtures."""
     lab_dir, workspace = Path(lab_dir).resolve(), Path(workspace).resolve()
     checks_dir = lab_dir / "checks"
     if not checks_dir.is_dir():
@@ -56,6 +59,7 @@ def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0) -> lis
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
         cmd = [sys.executable, "-m", "pytest", "-q", "-c", str(ini), "--rootdir", tmp,
                "-p", "no:cacheprovider", "-p", "checker.pytest_plugin",
+               *(arg for plugin in plugins for arg in ("-p", plugin)),
                f"--junitxml={report}", "-o", "junit_family=xunit1", str(checks_dir)]
         try:
             proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,

@@ -1,7 +1,8 @@
 """Fixtures for a lab's checks (pytest files run against a learner's workspace).
 
 Loaded with ``-p checker.pytest_plugin`` by :mod:`checker.checks`; the
-workspace and lab come from the environment it sets.
+workspace and lab directory come from the environment it sets. Whoever knows
+what a lab is adds fixtures of its own with ``plugins`` (labkit adds ``lab``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ def workspace() -> Path:
 
 
 @pytest.fixture(scope="session")
-def lab():
-    """The lab's spec (labkit.labspec.LabSpec)."""
-    from labkit.catalog import load
-
-    return load(Path(os.environ[LAB_DIR_ENV])).spec
+def lab_dir() -> Path:
+    """The directory of the lab whose checks run."""
+    return Path(os.environ[LAB_DIR_ENV])

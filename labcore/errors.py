@@ -15,6 +15,7 @@ EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_NO_ROLLBACK = 3
 EXIT_LOCKED = 4
+EXIT_INTERRUPTED = 130
 
 
 def located(path: Path | str, message: str, *, line: int | None = None,

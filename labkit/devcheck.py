@@ -127,8 +127,8 @@ def _static(directory: Path, run: _Run) -> None:
 
 
 def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
-    from checker.checks import run_checks
     from labkit import faults
+    from labkit.check_fixtures import run_lab_checks
     from labkit.fixcheck import verify_fix
     from labkit.lifecycle import break_lab, start
     from labkit.workspace import workspace_dir
@@ -149,13 +149,13 @@ def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
     run.record("each fault applies cleanly", not applied,
                f"already applied before the break: {', '.join(applied)}" if applied else
                ", ".join(s.id for s in states))
-    passing_before = {r.name for r in run_checks(lab.dir, root) if r.passed}
+    passing_before = {r.name for r in run_lab_checks(lab.dir, root) if r.passed}
     try:
         break_lab(lab, root)
     except LabError as err:
         run.record("the break ships", False, str(err))
     # Observable: some check that passed before the break fails after it.
-    failing = [r.name for r in run_checks(lab.dir, root)
+    failing = [r.name for r in run_lab_checks(lab.dir, root)
                if not r.passed and r.name in passing_before]
     run.record("the break is observable (checks fail)", bool(failing),
                f"now failing: {', '.join(failing)}" if failing else

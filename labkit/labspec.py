@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from checker.rubric import Rubric
+
 _ID = re.compile(r"^\d{2}-\d{2}$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -194,16 +196,6 @@ class Reference(Strict):
     rebuild_s: float = Field(gt=0)
     detect_s: float | None = Field(default=None, gt=0)
     mitigate_s: float | None = Field(default=None, gt=0)
-
-
-class Rubric(Strict):
-    recovered: int = Field(default=40, ge=0)
-    record_valid: int = Field(default=20, ge=0)
-    journal_intact: int = Field(default=10, ge=0)
-    mitigate_within_s: float = Field(default=900, gt=0)
-    mitigate_points: int = Field(default=20, ge=0)
-    hint_penalty: int = Field(default=2, ge=0)
-    no_hint_bonus: int = Field(default=10, ge=0)
 
 
 class LabSpec(Strict):

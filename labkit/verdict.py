@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from checker.checks import CheckResult, run_checks
-from checker.errors import EvidenceError
+from checker.checks import CheckResult
 from checker.journal import Verdict
-from checker.records import Mention, RecordRules, validate_file
+from checker.record_verdict import RecordVerdict, judge_records
+from checker.records import Mention, RecordRules
 from checker.stopwatch import Stopwatch, measure
 from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab, all_labs
+from labkit.check_fixtures import run_lab_checks
 from labkit.runtime.layout import Workspace
 
 RECORDS_FILE = Path("notes") / "breaks.md"
@@ -35,36 +36,6 @@ def rules_for(lab: Lab) -> RecordRules:
 
 def all_rules() -> dict[str, RecordRules]:
     return {lab.id: rules_for(lab) for lab in all_labs()}
-
-
-@dataclass
-class RecordVerdict:
-    valid: bool
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, "errors": self.errors, "warnings": self.warnings}
-
-
-def judge_records(path: Path, rules: dict[str, RecordRules], *, bug_id: str | None = None,
-                  verify_fix=None) -> RecordVerdict:
-    if not path.exists():
-        lab = bug_id or "LAB"
-        return RecordVerdict(False, [{"file": str(path), "line": None, "field": None,
-                                      "message": f"{path.name} does not exist yet; start one "
-                                                 f"with: lab record {lab}"}])
-    try:
-        report = validate_file(path, rules, bug_id=bug_id, verify_fix=verify_fix)
-    except EvidenceError as err:
-        return RecordVerdict(False, [{"file": err.path, "line": err.line, "field": err.field,
-                                      "message": err.detail}])
-    strip = ("file", "line", "field", "message")
-    return RecordVerdict(
-        report.valid,
-        [{k: f.as_dict()[k] for k in strip} for f in report.errors],
-        [{k: f.as_dict()[k] for k in strip} for f in report.warnings],
-    )
 
 
 @dataclass
@@ -88,7 +59,6 @@ class CheckReport:
     def as_dict(self) -> dict[str, Any]:
         ref = self.lab.spec.reference
         return {
-            "schema_version": 1,
             "lab": self.lab.id,
             "learner": self.learner,
             "workspace": str(self.workspace),
@@ -108,7 +78,7 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
               timeout: float = 180.0) -> CheckReport:
     from labkit.fixcheck import verify_fix
 
-    checks = run_checks(lab.dir, ws.root, timeout=timeout)
+    checks = run_lab_checks(lab.dir, ws.root, timeout=timeout)
     record = judge_records(ws.root / RECORDS_FILE, all_rules(), bug_id=lab.id,
                            verify_fix=partial(verify_fix, lab, ws.root) if verify_diff else None)
     journal = ws.journal.verify()

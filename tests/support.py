@@ -44,8 +44,16 @@ def lab(*args: str, cwd: Path | None = None, env: dict | None = None, check: boo
     return proc
 
 
+def unwrap(stdout: str):
+    """The data of a `--json` output, after checking its envelope."""
+    doc = json.loads(stdout)
+    assert set(doc) == {"schema_version", "command", "data"}, doc
+    assert doc["schema_version"] == 1 and doc["command"], doc
+    return doc["data"]
+
+
 def lab_json(*args: str, **kw) -> dict:
-    return json.loads(lab(*args, "--json", **kw).stdout)
+    return unwrap(lab(*args, "--json", **kw).stdout)
 
 
 def git(*args: str, cwd: Path) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
-from support import KIT_ROOT, base_env, lab
+from support import KIT_ROOT, base_env, lab, unwrap
 
 
 @pytest.fixture
@@ -26,9 +25,9 @@ def test_new_scaffolds_a_valid_lab_that_dev_check_sends_back_to_its_author(labs_
                  "fix/README.md"):
         assert (created / name).is_file(), name
     assert "# Lab 38-09 as data" in (created / "lab.yaml").read_text()
-    listed = json.loads(lab("list", "--json", env=env, cwd=tmp_path).stdout)
+    listed = unwrap(lab("list", "--json", env=env, cwd=tmp_path).stdout)
     assert [(e["id"], e["title"]) for e in listed] == [("38-09", "Canary that lies")]
-    es = json.loads(lab("list", "--json", "--lang", "es", env=env, cwd=tmp_path).stdout)
+    es = unwrap(lab("list", "--json", "--lang", "es", env=env, cwd=tmp_path).stdout)
     assert es[0]["title"] == "El canario que miente"
 
     again = lab("new", "38-09", "--title", "Other", env=env, cwd=tmp_path, check=False)
@@ -38,7 +37,7 @@ def test_new_scaffolds_a_valid_lab_that_dev_check_sends_back_to_its_author(labs_
 
     proc = lab("dev", "check", "38-09", "--json", env=env, cwd=tmp_path, check=False)
     assert proc.returncode == 1
-    steps = json.loads(proc.stdout)["steps"]
+    steps = unwrap(proc.stdout)["steps"]
     assert steps[-1]["step"] == "no placeholders left" and not steps[-1]["ok"]
     assert "TODO still in lab.yaml, README.md, README.es.md" in steps[-1]["detail"]
 
@@ -54,7 +53,7 @@ def test_a_lab_with_a_broken_lab_yaml_is_named_with_its_line(labs_dir, tmp_path)
     assert "record.line_budget" in proc.stdout + proc.stderr
     listed = lab("list", "--json", env=env, cwd=tmp_path, check=False)
     assert listed.returncode == 1
-    assert json.loads(listed.stdout)[0]["error"]
+    assert unwrap(listed.stdout)[0]["error"]
 
 
 @pytest.mark.e2e
@@ -77,7 +76,7 @@ def test_dev_check_catches_a_fault_that_does_not_apply_and_a_break_nobody_sees(l
     (silent / "lab.yaml").write_text(text)
     proc = lab("dev", "check", "--json", env=env, cwd=tmp_path, check=False, timeout=600)
     assert proc.returncode == 1
-    steps = json.loads(proc.stdout)["steps"]
+    steps = unwrap(proc.stdout)["steps"]
     failed = {s["lab"]: s for s in steps if not s["ok"]}
     assert failed["38-05-stale-fault"]["step"] == "each fault applies cleanly"
     assert "scripts/release.sh" in failed["38-05-stale-fault"]["detail"]
@@ -88,7 +87,7 @@ def test_dev_check_catches_a_fault_that_does_not_apply_and_a_break_nobody_sees(l
 @pytest.mark.e2e
 def test_dev_check_passes_for_every_lab_of_the_kit(tmp_path):
     proc = lab("dev", "check", "--json", cwd=tmp_path, check=False, timeout=900)
-    data = json.loads(proc.stdout)
+    data = unwrap(proc.stdout)
     failed = [s for s in data["steps"] if not s["ok"]]
     assert proc.returncode == 0 and not failed, failed
     labs = {s["lab"] for s in data["steps"]}

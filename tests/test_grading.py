@@ -24,12 +24,13 @@ from support import (
     just,
     lab,
     shutdown_workspace,
+    unwrap,
     workspace_pids,
 )
 
 from checker.gradebook import COLUMNS, spread
-from checker.grading import Rubric, score
 from checker.journal import Journal
+from checker.rubric import Rubric, score
 
 LAB_DIR = KIT_ROOT / "labs" / "38-01-no-rollback-path"
 
@@ -52,7 +53,7 @@ def finished_workspace(tmp_path_factory):
         assert just("release", "1.2.4", cwd=ws, env=env).returncode == 0
         (ws / "notes").mkdir(exist_ok=True)
         (ws / "notes" / "breaks.md").write_text(RECORD_38_01)
-        report = json.loads(lab("check", "38-01", "--json", cwd=ws, env=env).stdout)
+        report = unwrap(lab("check", "38-01", "--json", cwd=ws, env=env).stdout)
         assert report["resolved"] and report["hints_used"] == 0
     finally:
         leftovers = shutdown_workspace(ws)
@@ -254,7 +255,7 @@ def test_the_symlink_target_is_never_read(cohort):
     target = cohort / "outside" / "breaks.md"
     # The outside file is a valid record: the row would be valid if grading read it.
     valid = lab("records", "validate", str(target), "--json", cwd=cohort, check=False)
-    assert json.loads(valid.stdout)["valid"] is True
+    assert unwrap(valid.stdout)["valid"] is True
     _, rows = grade_json(cohort=cohort)
     assert "is a symlink that leads outside" in rows["gus"]["error"]
     assert rows["gus"]["record_valid"] is None
@@ -430,7 +431,8 @@ def test_grading_starts_nothing_in_the_workspaces(cohort):
 
 def test_an_unreadable_file_is_a_row_error_even_for_root(cohort, monkeypatch):
     """Root reads any file, so the denial is simulated where grading opens evidence."""
-    from checker import grading
+    from checker import grading, learner_files
+    from checker.cohort import discover
     from labkit.catalog import all_labs
     from labkit.verdict import rules_for
 
@@ -443,11 +445,11 @@ def test_an_unreadable_file_is_a_row_error_even_for_root(cohort, monkeypatch):
 
     labs = all_labs()
     settings = grading.Settings(
-        labs={x.id: grading.LabPolicy(x.id, x.spec.phase, grading.Rubric.of(x.spec.rubric),
+        labs={x.id: grading.LabPolicy(x.id, x.spec.phase, x.spec.rubric,
                                       str(x.dir)) for x in labs},
         rules={x.id: rules_for(x) for x in labs})
-    target = next(t for t in grading.discover(cohort / "learners") if t.learner == "ana")
-    monkeypatch.setattr(grading.os, "open", deny)
+    target = next(t for t in discover(cohort / "learners") if t.learner == "ana")
+    monkeypatch.setattr(learner_files.os, "open", deny)
     row = grading.grade_target(target, settings)
     assert row.error == "phase-38/.lab/lab.json cannot be read (Permission denied)"
     assert row.score is None

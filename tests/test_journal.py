@@ -115,7 +115,7 @@ def test_concurrent_appenders_never_break_the_chain(tmp_path):
 
 
 def test_lab_journal_verify_cli(built):
-    from support import lab, lab_json
+    from support import lab, lab_json, unwrap
 
     lab("deploy", "1.0.0", cwd=built)
     assert lab_json("journal", "verify", cwd=built)["intact"] is True
@@ -126,5 +126,5 @@ def test_lab_journal_verify_cli(built):
     proc = lab("journal", "verify", cwd=built, check=False)
     assert proc.returncode == 1
     assert "tampered" in proc.stdout and "line 2" in proc.stdout
-    data = json.loads(lab("journal", "verify", "--json", cwd=built, check=False).stdout)
+    data = unwrap(lab("journal", "verify", "--json", cwd=built, check=False).stdout)
     assert data["intact"] is False and data["line"] == 2 and data["problem"] == "edited"

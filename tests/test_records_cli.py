@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from support import FIXTURES, lab
+from support import FIXTURES, lab, unwrap
 
 RECORDS = FIXTURES / "records"
 
@@ -15,7 +13,7 @@ RECORDS = FIXTURES / "records"
                                   RECORDS / "passes" / "bare_list.md"], ids=lambda p: p.name)
 def test_valid_files_exit_0(path, tmp_path):
     proc = lab("records", "validate", str(path), "--json", cwd=tmp_path, check=False)
-    data = json.loads(proc.stdout)
+    data = unwrap(proc.stdout)
     assert proc.returncode == 0 and data["valid"] is True and data["errors"] == []
 
 
@@ -23,7 +21,7 @@ def test_valid_files_exit_0(path, tmp_path):
                          ids=lambda p: p.name)
 def test_invalid_records_exit_1_with_file_line_field(path, tmp_path):
     proc = lab("records", "validate", str(path), "--json", cwd=tmp_path, check=False)
-    data = json.loads(proc.stdout)
+    data = unwrap(proc.stdout)
     assert proc.returncode == 1 and data["valid"] is False and data["errors"]
     for error in data["errors"]:
         assert set(error) == {"file", "line", "field", "message"}
@@ -36,7 +34,7 @@ def test_invalid_records_exit_1_with_file_line_field(path, tmp_path):
 def test_unreadable_files_get_one_sentence_with_a_line(path, tmp_path):
     proc = lab("records", "validate", str(path), "--json", cwd=tmp_path, check=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    (error,) = json.loads(proc.stdout)["errors"]
+    (error,) = unwrap(proc.stdout)["errors"]
     assert error["line"] is not None and error["message"]
 
 

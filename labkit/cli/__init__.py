@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from labkit.cli.parser import build_parser
+from labcore.errors import EXIT_INTERRUPTED, EXIT_USAGE
+from labkit.cli.parser import build_parser, command_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,7 +14,10 @@ def main(argv: list[str] | None = None) -> int:
     run = getattr(args, "run", None)
     if run is None:
         parser.print_help()
-        return 2
+        return EXIT_USAGE
+    from labkit.cli.render import set_command
+
+    set_command(command_path(parser, sys.argv[1:] if argv is None else argv))
     from labcore.errors import LabError
 
     try:
@@ -25,4 +29,4 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

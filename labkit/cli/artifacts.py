@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
+
 
 def register(sub, common) -> None:
     parser = sub.add_parser("artifacts", help="build, list and prune release artifacts",
@@ -54,7 +56,7 @@ def run_build(args) -> int:
                     "sha256": result.manifest["sha256"]})
     else:
         say(f"[release] image {ws.spec.app}-{result.version} built ({result.seconds:.2f} s)")
-    return 0
+    return EXIT_OK
 
 
 def run_list(args) -> int:
@@ -83,7 +85,7 @@ def run_list(args) -> int:
     if args.json:
         print_json({"app": ws.spec.app, "serving": current, "rollback_target": previous,
                     "rollback_available": previous in present, "artifacts": rows})
-        return 0
+        return EXIT_OK
     table = Table(title=f"artifacts of {ws.spec.app}", title_justify="left")
     for col in ("version", "commit", "size", "verified", "role"):
         table.add_column(col)
@@ -96,7 +98,7 @@ def run_list(args) -> int:
     if previous and previous not in present:
         console.print(f"[lab.warn]the rollback target {previous} has no artifact: "
                       "a rollback would need a rebuild[/]")
-    return 0
+    return EXIT_OK
 
 
 def _size(n: int) -> str:
@@ -118,7 +120,7 @@ def run_prune(args) -> int:
                    say=(lambda line: None) if args.json else say)
     if args.json:
         print_json(result.as_dict())
-    return 0
+    return EXIT_OK
 
 
 def run_previous(args) -> int:
@@ -133,4 +135,4 @@ def run_previous(args) -> int:
         print_json({"previous": version, "artifact": ws.artifact_name(version)})
     else:
         say(version)
-    return 0
+    return EXIT_OK

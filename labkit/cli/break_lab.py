@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
 from labkit.cli._lab import add_lab_arguments
 
 
@@ -36,12 +37,12 @@ def run(args) -> int:
                     "injected": result.injected, "release": result.release,
                     "releases": result.releases,
                     "commit": result.commit})
-        return 0
+        return EXIT_OK
     if result.already:
         say(t("break.already", args.lang, lab=target.lab.id, workspace=result.workspace))
-        return 0
+        return EXIT_OK
     heading = t("break.next_heading", args.lang)
     console.print(f"\n{heading}  (cd {result.workspace})", style="lab.title", markup=False)
     for step in target.lab.spec.next_steps.get(args.lang):
         console.print(f"  - {step}", style="lab.hint", markup=False)
-    return 0
+    return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_FAIL, EXIT_OK
 from labkit.cli._lab import add_lab_arguments
 
 
@@ -31,4 +32,4 @@ def run(args) -> int:
         print_json(report.as_dict())
     else:
         render_check(report)
-    return 0 if report.resolved else 1
+    return EXIT_OK if report.resolved else EXIT_FAIL

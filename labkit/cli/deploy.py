@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("deploy", parents=[common.workspace, common.json],
@@ -27,4 +29,4 @@ def run(args) -> int:
         say(f"[release] {result.version} is already serving")
     else:
         say(f"[release] now serving {result.version}")
-    return 0
+    return EXIT_OK

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_FAIL, EXIT_OK
+
 
 def register(sub, common) -> None:
     parser = sub.add_parser("dev", help="tools for lab authors",
@@ -38,7 +40,7 @@ def run_check(args) -> int:
     failed = [s for s in steps if not s.ok]
     if args.json:
         print_json({"ok": not failed, "steps": [s.as_dict() for s in steps]})
-        return 1 if failed else 0
+        return EXIT_FAIL if failed else EXIT_OK
     table = Table(title="lab dev check", title_justify="left")
     for column in ("lab", "step", "", "detail"):
         table.add_column(column)
@@ -48,4 +50,4 @@ def run_check(args) -> int:
     console.print(table)
     for s in failed:
         console.print(f"FAIL {s.lab}: {s.step}: {s.detail}", style="lab.fail", markup=False)
-    return 1 if failed else 0
+    return EXIT_FAIL if failed else EXIT_OK

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from labcore.errors import EXIT_FAIL, EXIT_OK
+
 FORMATS = ("table", "csv", "json", "notebook")
 DEFAULT_NOTEBOOK = "gradebook.ipynb"
 
@@ -63,21 +65,23 @@ def _cohort_dir(explicit: str | None) -> Path:
 
 
 def _settings(args):
-    from checker.grading import LabPolicy, Rubric, Settings
+    from checker.grading import LabPolicy, Settings
     from labkit.catalog import all_labs, get
+    from labkit.check_fixtures import PLUGIN
     from labkit.verdict import rules_for
 
     labs = all_labs()
     if args.lab is not None:
         args.lab = get(args.lab).id  # an unknown lab is a usage error naming the known ones
-    policies = {lab.id: LabPolicy(lab.id, lab.spec.phase, Rubric.of(lab.spec.rubric),
+    policies = {lab.id: LabPolicy(lab.id, lab.spec.phase, lab.spec.rubric,
                                   str(lab.dir)) for lab in labs}
     return Settings(labs=policies, rules={lab.id: rules_for(lab) for lab in labs},
-                    run_checks=args.run_checks, check_timeout=args.check_timeout)
+                    run_checks=args.run_checks, check_timeout=args.check_timeout,
+                    check_plugins=(PLUGIN,))
 
 
 def run(args) -> int:
-    from checker.grading import count, grade_cohort
+    from checker.cohort import count, grade_cohort
     from labkit.errors import UsageError
 
     if args.jobs < 1:
@@ -112,8 +116,8 @@ def run(args) -> int:
     totals = count(rows)
     _report(totals, root, out)
     if args.strict and (totals["flagged"] or totals["errors"]):
-        return 1
-    return 0
+        return EXIT_FAIL
+    return EXIT_OK
 
 
 def _emit(text: str, out: str | None) -> None:

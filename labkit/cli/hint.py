@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
 from labkit.cli._lab import add_lab_arguments
 
 
@@ -28,14 +29,14 @@ def run(args) -> int:
     if args.json:
         print_json({"lab": target.lab.id, "hint": result.number, "total": result.total,
                     "text": result.text, "shown": result.shown})
-        return 0
+        return EXIT_OK
     if result.number == 0:
         console.print(t("hint.all_seen", args.lang),
                       style="lab.title", markup=False)
         for i, text in enumerate(result.shown, start=1):
             console.print(f"  {i}. {text}", style="lab.hint", markup=False)
-        return 0
+        return EXIT_OK
     label = t("hint.label", args.lang)
     console.print(f"{label} {result.number}/{result.total}: {result.text}", style="lab.hint",
                   markup=False)
-    return 0
+    return EXIT_OK

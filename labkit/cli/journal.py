@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_FAIL, EXIT_OK
+
 
 def register(sub, common) -> None:
     parser = sub.add_parser("journal", help="inspect the evidence journal",
@@ -31,4 +33,4 @@ def run_verify(args) -> int:
     else:
         console.print(f"[lab.fail]journal tampered[/]: {ws.journal_path.name} {verdict.message} "
                       f"({verdict.problem})", markup=True)
-    return 0 if verdict.intact else 1
+    return EXIT_OK if verdict.intact else EXIT_FAIL

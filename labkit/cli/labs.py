@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_FAIL, EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("list", parents=[common.json], help="list the labs",
@@ -34,7 +36,7 @@ def run_list(args) -> int:
                      "summary": lab.spec.summary.get(args.lang), "dir": lab.dir.name,
                      "error": None} for lab in labs]
                    + [{"id": None, "dir": b["dir"], "error": b["error"]} for b in broken])
-        return 1 if broken else 0
+        return EXIT_FAIL if broken else EXIT_OK
     table = Table(title="labs" if args.lang == "en" else "laboratorios", title_justify="left")
     table.add_column("id")
     table.add_column("title" if args.lang == "en" else "título")
@@ -44,7 +46,7 @@ def run_list(args) -> int:
     console.print(table)
     for b in broken:
         warn(f"{b['dir']} is not a usable lab: {b['error']}")
-    return 1 if broken else 0
+    return EXIT_FAIL if broken else EXIT_OK
 
 
 def run_show(args) -> int:
@@ -59,6 +61,6 @@ def run_show(args) -> int:
     if args.json:
         print_json({"id": lab.id, "lang": args.lang, "title": lab.spec.title.get(args.lang),
                     "readme": text})
-        return 0
+        return EXIT_OK
     console.print(Markdown(text))
-    return 0
+    return EXIT_OK

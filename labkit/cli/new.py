@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("new", parents=[common.json],
@@ -27,4 +29,4 @@ def run(args) -> int:
     else:
         say(f"[new] created {dest}")
         say(f"[new] fill in the TODOs, then run: lab dev check {args.id}")
-    return 0
+    return EXIT_OK

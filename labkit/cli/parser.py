@@ -74,3 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"labkit.cli.{name}")
         module.register(sub, common)
     return parser
+
+
+def command_path(parser: argparse.ArgumentParser, argv: list[str]) -> str:
+    """The verb ``argv`` runs, by its canonical name ("artifacts list"), aliases resolved."""
+    current, words = parser, []
+    for token in argv:
+        sub = next((a for a in current._actions
+                    if isinstance(a, argparse._SubParsersAction)), None)
+        if sub is None:
+            break
+        if token in sub.choices:
+            current = sub.choices[token]
+            words = current.prog.split()[1:]
+        elif not token.startswith("-"):
+            break
+    return " ".join(words)

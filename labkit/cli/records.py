@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_FAIL, EXIT_OK
 from labkit.cli._lab import add_lab_arguments
 
 
@@ -47,10 +48,11 @@ def _workspace_lab(path):
 def run_validate(args) -> int:
     from pathlib import Path
 
+    from checker.record_verdict import judge_records
     from labkit.cli.render import print_json
     from labkit.console import console
     from labkit.errors import UsageError
-    from labkit.verdict import all_rules, judge_records
+    from labkit.verdict import all_rules
 
     path = Path(args.path)
     if not path.is_file():
@@ -66,7 +68,7 @@ def run_validate(args) -> int:
     verdict = judge_records(path, all_rules(), verify_fix=verify)
     if args.json:
         print_json({"file": str(path), **verdict.as_dict()})
-        return 0 if verdict.valid else 1
+        return EXIT_OK if verdict.valid else EXIT_FAIL
     for kind, items in (("error", verdict.errors), ("warning", verdict.warnings)):
         for item in items:
             where = item["file"] + (f", line {item['line']}" if item.get("line") else "")
@@ -74,7 +76,7 @@ def run_validate(args) -> int:
             console.print(f"{where}:{field} {item['message']}",
                           style="lab.fail" if kind == "error" else "lab.warn", markup=False)
     console.print("[lab.pass]valid[/]" if verdict.valid else "[lab.fail]invalid[/]")
-    return 0 if verdict.valid else 1
+    return EXIT_OK if verdict.valid else EXIT_FAIL
 
 
 def run_record(args) -> int:
@@ -94,4 +96,4 @@ def run_record(args) -> int:
     gap = b"" if not before else (b"\n" if before.endswith(b"\n") else b"\n\n")
     atomic_write_bytes(path, before + gap + block + (b"" if block.endswith(b"\n") else b"\n"))
     say(f"[record] appended a template record for {target.lab.id} to {path}")
-    return 0
+    return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
 from labkit.cli._lab import add_lab_arguments
 
 
@@ -26,6 +27,6 @@ def run(args) -> int:
     if args.json:
         print_json({"lab": target.lab.id, "workspace": str(result.workspace),
                     "serving": result.serving, "artifacts": result.artifacts})
-        return 0
+        return EXIT_OK
     say(f"[reset] {target.lab.id} is back to its start: {result.serving} serving, notes/ kept")
-    return 0
+    return EXIT_OK

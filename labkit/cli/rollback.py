@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("rollback", parents=[common.workspace, common.json],
@@ -27,7 +29,7 @@ def run(args) -> int:
                       say=(lambda line: None) if args.json else say)
     if args.json:
         print_json(result.as_dict())
-        return 0
+        return EXIT_OK
     if result.mode == "rebuild":
         say(t("rollback.rebuilt", version=result.version, rebuild_s=result.rebuild_seconds,
               seconds=result.seconds))
@@ -35,4 +37,4 @@ def run(args) -> int:
         say(t("rollback.already", version=result.version))
     else:
         say(t("rollback.flipped", version=result.version, seconds=result.seconds))
-    return 0
+    return EXIT_OK

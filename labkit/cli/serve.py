@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("serve", parents=[common.workspace, common.json],
@@ -25,10 +27,10 @@ def run_serve(args) -> int:
     status = ensure_running(ws).call("status")
     if args.json:
         print_json(status)
-        return 0
+        return EXIT_OK
     serving = status.get("active") or "nothing yet"
     say(f"[serve] {status['url']} (supervisor {status['pid']}), serving {serving}")
-    return 0
+    return EXIT_OK
 
 
 def run_stop(args) -> int:
@@ -46,7 +48,7 @@ def run_stop(args) -> int:
             print_json({"stopped": False, "was_running": False})
         else:
             say("[serve] the supervisor is not running")
-        return 0
+        return EXIT_OK
     pid = control.call("status")["pid"]
     control.call("shutdown")
     deadline = time.monotonic() + 30
@@ -56,7 +58,7 @@ def run_stop(args) -> int:
         print_json({"stopped": not _alive(pid), "was_running": True, "pid": pid})
     else:
         say(f"[serve] supervisor {pid} stopped")
-    return 0
+    return EXIT_OK
 
 
 def _alive(pid: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_FAIL, EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("smoke", parents=[common.workspace, common.json],
@@ -33,4 +35,4 @@ def run(args) -> int:
             say(f"[smoke] FAIL: {finding.text(language)}", style="lab.fail")
             if finding.detail:
                 console.print(f"        {finding.detail}", style="lab.dim", markup=False)
-    return 0 if result.passed else 1
+    return EXIT_OK if result.passed else EXIT_FAIL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
 from labkit.cli._lab import add_lab_arguments
 
 
@@ -28,10 +29,10 @@ def run(args) -> int:
                     "workspace": str(result.workspace), "created": result.created,
                     "serving": result.serving, "artifacts": result.artifacts,
                     "seconds": round(result.seconds, 3)})
-        return 0
+        return EXIT_OK
     if not result.created:
         say(f"[start] lab {target.lab.id} is already started for {target.learner} "
             f"in {result.workspace}")
     say(f"[start] {result.serving} is serving; artifacts kept: {', '.join(result.artifacts)}"
         + (f" ({result.seconds:.1f} s)" if result.created else ""))
-    return 0
+    return EXIT_OK

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("status", parents=[common.workspace, common.json],
@@ -20,7 +22,7 @@ def run(args) -> int:
     data["lab"] = lab_status(ws.root)
     if args.json:
         print_json(data)
-        return 0
+        return EXIT_OK
     sup = data["supervisor"]
     if sup["running"]:
         console.print(f"supervisor: running (pid {sup['pid']}) at {sup['url']}", markup=False)
@@ -44,7 +46,7 @@ def run(args) -> int:
         console.print(f"break:      {lab['lab']} resolved")
     elif lab:
         console.print(f"lab:        {lab['lab']} (no break active)", markup=False)
-    return 0
+    return EXIT_OK
 
 
 def lab_status(root) -> dict | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labcore.errors import EXIT_OK
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("stopwatch", parents=[common.workspace, common.json],
@@ -32,7 +34,7 @@ def run(args) -> int:
     lab = _lab_id(ws)
     if args.json:
         print_json(measure(ws.journal.entries(), lab).as_dict())
-        return 0
+        return EXIT_OK
 
     def view():
         from rich.console import Group
@@ -48,7 +50,7 @@ def run(args) -> int:
     renderable, watch = view()
     if args.once or not console.is_terminal or watch["state"] in ("no break", "resolved"):
         console.print(renderable)
-        return 0
+        return EXIT_OK
     from rich.live import Live
 
     with Live(renderable, console=console, refresh_per_second=4) as live:
@@ -59,4 +61,4 @@ def run(args) -> int:
                 live.update(renderable)
         except KeyboardInterrupt:
             pass
-    return 0
+    return EXIT_OK

@@ -15,6 +15,7 @@ from support import (
     lab,
     lab_json,
     shutdown_workspace,
+    unwrap,
 )
 
 LAB_DIR = KIT_ROOT / "labs" / "38-01-no-rollback-path"
@@ -107,12 +108,12 @@ def test_the_whole_story(course):
 
     # Record: the template alone is not a valid record; a real one is.
     lab("record", "38-01", cwd=ws, env=env)
-    report = json.loads(lab("check", "38-01", "--json", cwd=ws, env=env, check=False).stdout)
+    report = unwrap(lab("check", "38-01", "--json", cwd=ws, env=env, check=False).stdout)
     assert report["recovered"] is True and report["record"]["valid"] is False
     assert all(c["passed"] for c in report["checks"])
     (ws / "notes" / "breaks.md").write_text(RECORD_38_01)
     check = lab("check", "38-01", "--json", cwd=ws, env=env)
-    report = json.loads(check.stdout)
+    report = unwrap(check.stdout)
     assert report["recovered"] and report["record"]["valid"] and report["journal_intact"]
     assert report["hints_used"] == 2
     watch = report["stopwatch"]
@@ -137,9 +138,9 @@ def test_the_whole_story(course):
 def test_checks_fail_on_the_broken_release_and_reset_keeps_notes(course):
     course, ws, env = course
     lab("break", "38-01", cwd=course, env=env)  # starts the lab on its own
-    from checker.checks import run_checks
+    from labkit.check_fixtures import run_lab_checks
 
-    results = {r.name: r for r in run_checks(LAB_DIR, ws)}
+    results = {r.name: r for r in run_lab_checks(LAB_DIR, ws)}
     assert not results["smoke is green"].passed
     assert "field order" in results["smoke is green"].message
     assert "keeps only 1 release" in results["release script keeps at least five"].message
@@ -159,7 +160,7 @@ def test_checks_fail_on_the_broken_release_and_reset_keeps_notes(course):
         path.write_text(DIFF_RECORD.replace("DIFF", "\n".join(
             "    " + line for line in diff.splitlines())))
         proc = lab("records", "validate", str(path), "--json", cwd=ws, env=env, check=False)
-        verdicts[name] = (proc.returncode, json.loads(proc.stdout))
+        verdicts[name] = (proc.returncode, unwrap(proc.stdout))
     assert verdicts["good"][0] == 0, verdicts["good"]
     code, data = verdicts["half"]
     assert code == 1 and "still fail" in data["errors"][0]["message"]
@@ -184,7 +185,7 @@ def test_checks_fail_on_the_broken_release_and_reset_keeps_notes(course):
     proc = lab("records", "validate", str(ws / "notes" / "breaks.md"), "--json", cwd=ws,
                env=env, check=False)
     assert proc.returncode == 1  # an empty template is not a record yet
-    assert {e["field"] for e in json.loads(proc.stdout)["errors"]} >= {"symptom", "fix_diff"}
+    assert {e["field"] for e in unwrap(proc.stdout)["errors"]} >= {"symptom", "fix_diff"}
 
 
 DIFF_RECORD = """- bug-id: "38-01"

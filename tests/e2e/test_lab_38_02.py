@@ -14,6 +14,7 @@ from support import (
     lab,
     lab_json,
     shutdown_workspace,
+    unwrap,
 )
 
 LAB_DIR = KIT_ROOT / "labs" / "38-02-failed-releases-eat-retention"
@@ -132,7 +133,7 @@ def test_the_whole_story(course):
     assert lab("smoke", cwd=ws, env=env).stdout.startswith("[smoke] PASS: 1.3.6")
 
     # Check: every check passes; with a record, the break is resolved.
-    report = json.loads(lab("check", "38-02", "--json", cwd=ws, env=env, check=False).stdout)
+    report = unwrap(lab("check", "38-02", "--json", cwd=ws, env=env, check=False).stdout)
     assert report["checks"] and all(c["passed"] for c in report["checks"]), report["checks"]
     (ws / "notes").mkdir(exist_ok=True)
     (ws / "notes" / "breaks.md").write_text(PROSE_RECORD)
@@ -177,9 +178,9 @@ DIFF
 def test_checks_fail_after_the_break_and_the_reference_fix_repairs_it(course):
     course, ws, env = course
     lab("break", "38-02", cwd=course, env=env)  # starts the lab on its own
-    from checker.checks import run_checks
+    from labkit.check_fixtures import run_lab_checks
 
-    results = {r.name: r for r in run_checks(LAB_DIR, ws)}
+    results = {r.name: r for r in run_lab_checks(LAB_DIR, ws)}
     assert "Spanish gloss" in results["smoke is green"].message
     assert "1.3.5 is serving" in results["serving release is newer than the broken ones"].message
     assert ("can prune the last release that passed smoke"
@@ -199,7 +200,7 @@ def test_checks_fail_after_the_break_and_the_reference_fix_repairs_it(course):
         path.write_text(DIFF_RECORD.replace("DIFF", "\n".join(
             "    " + line for line in diff.splitlines())))
         proc = lab("records", "validate", str(path), "--json", cwd=ws, env=env, check=False)
-        verdicts[name] = (proc.returncode, json.loads(proc.stdout))
+        verdicts[name] = (proc.returncode, unwrap(proc.stdout))
     assert verdicts["good"][0] == 0, verdicts["good"]
     code, data = verdicts["portal_only"]
     assert code == 1, data

@@ -125,9 +125,15 @@ def test_cli_reference_shows_the_help_of_every_command(site: Site) -> None:
     def flat(text: str) -> str:
         return " ".join(text.split())
 
-    for prefix in ("", "es/"):
+    texts = sibling("site_texts")
+    for prefix, lang in (("", "en"), ("es/", "es")):
         page = flat(html.unescape(re.sub(r"<[^>]+>", "", site.page(f"{prefix}reference/cli"))))
         assert "usage: lab" in page
+        for heading in ("exit_title", "json_title"):
+            assert texts.TEXT[lang][heading] in page
+        for name, value in site_cli.exit_codes():
+            assert f"{value} {name} {texts.EXIT_MEANINGS[name][lang]}" in page
+        assert f'"schema_version": {site_cli.JSON_SCHEMA_VERSION}' in page
         for command in commands:
             assert f"usage: {command.prog}" in page
             assert flat(site_cli.format_help(command.parser)) in page, command.prog

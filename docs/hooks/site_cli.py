@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-import labcore.errors
 from site_texts import EXIT_MEANINGS, TEXT
+
+import labcore.errors
 
 try:
     from labkit.cli.render import JSON_SCHEMA_VERSION

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from labkit.catalog import LAB_FILE, Lab, lab_dirs, load
-from labkit.errors import LabError
 from site_links import rewrite_links
 from site_texts import LANGS, TEXT
+
+from labkit.catalog import LAB_FILE, Lab, lab_dirs, load
+from labkit.errors import LabError
 
 LABS_SUBDIR = "labs"
 # `<!-- labkit:lab-yaml-example -->` in a hand-written page becomes the
@@ -131,5 +132,7 @@ def fill_lab_yaml_examples(docs_dir: Path, labs: list[Lab]) -> None:
             continue
         lang = page.suffixes[-2].lstrip(".") if len(page.suffixes) > 1 else LANGS[0]
         lang = lang if lang in TEXT else LANGS[0]
-        text = LAB_YAML_MARKER.sub(lambda m: lab_yaml_example(labs, lang, m.group(1)), text)
+        text = LAB_YAML_MARKER.sub(
+            lambda match, lang=lang: lab_yaml_example(labs, lang, match.group(1)), text
+        )
         page.write_text(text, encoding="utf-8")

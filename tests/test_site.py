@@ -8,7 +8,6 @@ import argparse
 import contextlib
 import functools
 import html
-import importlib.util
 import os
 import re
 import subprocess
@@ -23,32 +22,24 @@ from types import ModuleType
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from site_support import FIXTURE_LABS, REPO, load_hook, sibling, write_lab
 
-REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
-HOOK = DOCS / "hooks" / "site_pages.py"
-FIXTURE_LABS = Path(__file__).resolve().parent / "fixtures" / "site_labs"
 CHROMIUM = Path("/usr/bin/chromium")
 LAB_ID = "38-01"
 BUILD_TIMEOUT = 300
 BROWSER_TIMEOUT = 90
 
 
-def _load_hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("labkit_site_pages", HOOK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-site_pages = _load_hook()
+site_pages = load_hook()
+site_cli = sibling("site_cli")
+site_labs = sibling("site_labs")
+site_links = sibling("site_links")
 
 
 def _labs_dir() -> Path:
     """The kit's own labs when lab 38-01 is there, else the test fixture."""
-    labs, _ = site_pages.load_labs(REPO / "labs")
+    labs, _ = site_labs.load_labs(REPO / "labs")
     return REPO / "labs" if any(lab.id == LAB_ID for lab in labs) else FIXTURE_LABS
 
 
@@ -106,14 +97,14 @@ def test_every_hand_written_page_exists_in_both_languages() -> None:
 
 
 def test_lab_pages_exist_in_both_languages(site: Site) -> None:
-    labs, problems = site_pages.load_labs(site.labs_dir)
+    labs, problems = site_labs.load_labs(site.labs_dir)
     assert problems == []
     lab = next(lab for lab in labs if lab.id == LAB_ID)
     for lang, prefix in (("en", ""), ("es", "es/")):
         page = site.page(f"{prefix}labs/{LAB_ID}")
         assert f'<html lang="{lang}"' in page
         text = html.unescape(re.sub(r"<[^>]+>", "", page))
-        assert f"{LAB_ID} · {lab.title[lang]}" in text
+        assert f"{LAB_ID} · {lab.spec.title.get(lang)}" in text
         readme = lab.readme(lang).read_text(encoding="utf-8")
         for heading in re.findall(r"^##\s+(.+?)\s*#*$", readme, flags=re.M):
             assert re.sub(r"[`*_]", "", heading) in text, heading
@@ -125,7 +116,7 @@ def test_cli_reference_shows_the_help_of_every_command(site: Site) -> None:
     from labkit.cli.parser import build_parser
 
     parser = build_parser()
-    commands = site_pages.walk_parser(parser)
+    commands = site_cli.walk_parser(parser)
     top_level = [command for command in commands if command.depth == 1]
     assert [command.prog for command in top_level] == [
         f"lab {name}" for name in _top_level_names(parser)
@@ -134,12 +125,18 @@ def test_cli_reference_shows_the_help_of_every_command(site: Site) -> None:
     def flat(text: str) -> str:
         return " ".join(text.split())
 
-    for prefix in ("", "es/"):
+    texts = sibling("site_texts")
+    for prefix, lang in (("", "en"), ("es/", "es")):
         page = flat(html.unescape(re.sub(r"<[^>]+>", "", site.page(f"{prefix}reference/cli"))))
         assert "usage: lab" in page
+        for heading in ("exit_title", "json_title"):
+            assert texts.TEXT[lang][heading] in page
+        for name, value in site_cli.exit_codes():
+            assert f"{value} {name} {texts.EXIT_MEANINGS[name][lang]}" in page
+        assert f'"schema_version": {site_cli.JSON_SCHEMA_VERSION}' in page
         for command in commands:
             assert f"usage: {command.prog}" in page
-            assert flat(site_pages.format_help(command.parser)) in page, command.prog
+            assert flat(site_cli.format_help(command.parser)) in page, command.prog
 
 
 def _top_level_names(parser: argparse.ArgumentParser) -> list[str]:
@@ -178,26 +175,11 @@ def test_the_example_record_passes_the_checker(page: str, tmp_path: Path) -> Non
 
 
 def _record_rules(records: ModuleType) -> object:
-    """Lab 38-01's record rules, read from its lab.yaml when the kit has the lab."""
-    fault_files = ("scripts/release.sh", "src/minitutor/agent.py")
-    labs, _ = site_pages.load_labs(REPO / "labs")
-    lab = next((lab for lab in labs if lab.id == LAB_ID), None)
-    if lab is None:
-        return records.RecordRules(bug_id=LAB_ID, fault_files=fault_files)
-    import yaml
+    """Lab 38-01's record rules, from its lab.yaml (the kit's, else the fixture's)."""
+    from labkit.verdict import rules_for
 
-    data = yaml.safe_load((lab.path / "lab.yaml").read_text(encoding="utf-8"))
-    spec = data.get("record") or {}
-    mentions = {
-        name: tuple(records.Mention(m["label"], tuple(m["any_of"])) for m in items)
-        for name, items in (spec.get("mentions") or {}).items()
-    }
-    return records.RecordRules(
-        bug_id=LAB_ID,
-        mentions=mentions,
-        line_budget=int(spec.get("line_budget", 5)),
-        fault_files=tuple(fault["file"] for fault in data.get("faults") or ()) or fault_files,
-    )
+    labs, _ = site_labs.load_labs(_labs_dir())
+    return rules_for(next(lab for lab in labs if lab.id == LAB_ID))
 
 
 # --------------------------------------------------------------- no network
@@ -287,7 +269,7 @@ def _nested_parser() -> argparse.ArgumentParser:
 
 
 def test_cli_walker_follows_nested_subcommands() -> None:
-    commands = site_pages.walk_parser(_nested_parser())
+    commands = site_cli.walk_parser(_nested_parser())
     assert [(c.prog, c.depth) for c in commands] == [
         ("lab", 0),
         ("lab start", 1),
@@ -298,7 +280,7 @@ def test_cli_walker_follows_nested_subcommands() -> None:
         ("lab artifacts previous", 2),
     ]
     assert commands[2].aliases == ["art"]
-    page = site_pages.cli_reference(_nested_parser(), "es")
+    page = site_cli.cli_reference(_nested_parser(), "es")
     assert page.startswith("# Referencia de la CLI")
     assert "## `lab artifacts`" in page
     assert "### `lab artifacts prune`" in page
@@ -322,7 +304,7 @@ def test_lab_links_point_at_site_pages_or_become_text(tmp_path: Path) -> None:
         "```\n[also kept](checks/c.py)\n```\n"
         "[ref]: checks/d.py\n"
     )
-    out = site_pages.rewrite_links(text, lab, docs, "labs")
+    out = site_links.rewrite_links(text, lab, docs, "labs")
     assert "[retention](../theory/retention.md#helm)" in out
     assert "the checks," in out and "(checks/test_a.py)" not in out
     assert "diagram" in out and "fix/a.png" not in out
@@ -332,24 +314,16 @@ def test_lab_links_point_at_site_pages_or_become_text(tmp_path: Path) -> None:
 
 
 def test_labs_without_both_briefs_or_with_bad_data_are_reported(tmp_path: Path) -> None:
-    def lab(name: str, yaml_text: str, readmes: tuple[str, ...]) -> None:
-        path = tmp_path / name
-        path.mkdir()
-        (path / "lab.yaml").write_text(yaml_text, encoding="utf-8")
-        for readme in readmes:
-            (path / readme).write_text("# T\n\nBody.\n", encoding="utf-8")
-
-    both = ("README.md", "README.es.md")
-    lab("10-02-b", 'id: "10-02"\ntitle: {en: Second, es: Segundo}\n', both)
-    lab("10-01-a", 'id: "10-01"\ntitle: {en: First, es: Primero}\n', both)
-    lab("10-03-c", 'id: "10-03"\ntitle: {en: Only English}\n', both)
-    lab("10-04-d", 'id: "10-04"\ntitle: {en: D, es: D}\n', ("README.md",))
-    lab("10-05-e", 'id: "../x"\ntitle: {en: E, es: E}\n', both)
-    labs, problems = site_pages.load_labs(tmp_path)
+    write_lab(tmp_path, "10-02-b", "10-02", title=("Second", "Segundo"))
+    write_lab(tmp_path, "10-01-a", "10-01", title=("First", "Primero"))
+    write_lab(tmp_path, "10-03-c", "10-03", title=("Only English", None))
+    write_lab(tmp_path, "10-04-d", "10-04", readmes=("README.md",))
+    write_lab(tmp_path, "10-05-e", "../x")
+    labs, problems = site_labs.load_labs(tmp_path)
     assert [item.id for item in labs] == ["10-01", "10-02"]
     assert len(problems) == 3
     assert any("README.es.md" in problem for problem in problems)
-    page = site_pages.lab_page(labs[0], "es", tmp_path)
+    page = site_labs.lab_page(labs[0], "es", tmp_path)
     assert page.startswith("# 10-01 · Primero\n")
     assert "lab check 10-01" in page and "Body." in page and "\n# T" not in page
 
@@ -433,7 +407,7 @@ def _switcher_link(dom: str, lang: str) -> str:
 def test_site_renders_and_switches_language_in_chromium(site: Site, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip(f"headless Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
-    labs, _ = site_pages.load_labs(site.labs_dir)
+    labs, _ = site_labs.load_labs(site.labs_dir)
     lab = next(lab for lab in labs if lab.id == LAB_ID)
     browser = _Browser(tmp_path)
     with _serve(site.root) as base:
@@ -445,13 +419,13 @@ def test_site_renders_and_switches_language_in_chromium(site: Site, tmp_path: Pa
         english_url = urljoin(base, f"labs/{LAB_ID}/")
         english = browser.dom(english_url)
         assert 'lang="en"' in _html_tag(english)
-        assert html.escape(lab.title["en"], quote=False) in english
+        assert html.escape(lab.spec.title.en, quote=False) in english
 
         spanish_url = urljoin(english_url, _switcher_link(english, "es"))
         assert urlsplit(spanish_url).path == f"/es/labs/{LAB_ID}/"
         spanish = browser.dom(spanish_url)
         assert 'lang="es"' in _html_tag(spanish)
-        assert html.escape(lab.title["es"], quote=False) in spanish
+        assert html.escape(lab.spec.title.es, quote=False) in spanish
         assert urlsplit(urljoin(spanish_url, _switcher_link(spanish, "en"))).path == (
             f"/labs/{LAB_ID}/"
         )

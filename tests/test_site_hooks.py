@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from site_support import FIXTURE_LAB, FIXTURE_LABS, REPO, sibling, write_lab
-from support import base_env, lab
+from support import base_env, lab, unwrap
 
 site_pages = sibling("labkit_site_pages")
 site_cli = sibling("site_cli")
@@ -142,8 +142,7 @@ def test_the_site_and_lab_list_agree_on_the_labs(tmp_path: Path) -> None:
     write_lab(tmp_path, "10-01-a", "10-01", title=("First", "Primero"))
     labs, problems = site_labs.load_labs(tmp_path)
     assert problems == []
-    printed = json.loads(lab("list", "--json", env=base_env(LAB_LABS_DIR=str(tmp_path))).stdout)
-    rows = printed["data"] if isinstance(printed, dict) else printed
+    rows = unwrap(lab("list", "--json", env=base_env(LAB_LABS_DIR=str(tmp_path))).stdout)
     assert [(row["id"], row["title"]) for row in rows] == [
         (item.id, item.spec.title.en) for item in labs
     ]
@@ -296,8 +295,7 @@ def test_the_json_section_shows_the_envelope_with_its_schema_version() -> None:
     from labkit.cli import render
     from labkit.cli.parser import build_parser
 
-    version = getattr(render, "JSON_SCHEMA_VERSION", 1)
-    assert version == site_cli.JSON_SCHEMA_VERSION
+    assert render.JSON_SCHEMA_VERSION == site_cli.JSON_SCHEMA_VERSION
     parser = build_parser()
     taking_json = [c.name for c in site_cli.walk_parser(parser) if c.takes_json]
     assert {"check", "artifacts list"} <= set(taking_json)
@@ -308,7 +306,7 @@ def test_the_json_section_shows_the_envelope_with_its_schema_version() -> None:
         example = re.search(r"^```json\n(.*?)^```$", page, flags=re.M | re.S)
         assert example, "no JSON example"
         assert json.loads(example.group(1)) == {
-            "schema_version": version,
+            "schema_version": render.JSON_SCHEMA_VERSION,
             "command": site_cli.JSON_EXAMPLE_COMMAND,
             "data": site_cli.JSON_EXAMPLE_DATA,
         }

@@ -21,11 +21,7 @@ from typing import Any
 from site_texts import EXIT_MEANINGS, TEXT
 
 import labcore.errors
-
-try:
-    from labkit.cli.render import JSON_SCHEMA_VERSION
-except ImportError:  # a kit whose renderer does not name the version: the first one
-    JSON_SCHEMA_VERSION = 1
+from labkit.cli.render import JSON_SCHEMA_VERSION
 
 CLI_PAGE = "reference/cli"
 HELP_WIDTH = 82  # argparse wraps at COLUMNS - 2: an 80-column terminal

@@ -135,4 +135,8 @@ EXIT_MEANINGS: dict[str, dict[str, str]] = {
         "es": "Otro comando tiene el cerrojo del espacio de trabajo y no lo soltó a "
         "tiempo; vuelve a intentarlo cuando termine.",
     },
+    "EXIT_INTERRUPTED": {
+        "en": "The command was interrupted (Ctrl-C) before it finished.",
+        "es": "El comando se interrumpió (Ctrl-C) antes de terminar.",
+    },
 }

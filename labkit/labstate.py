@@ -29,12 +29,12 @@ def _path(ws_root: Path, name: str) -> Path:
     return ws_root / ".lab" / f"{name}.json"
 
 
-def _read(ws_root: Path, name: str) -> dict[str, Any] | None:
+def read(ws_root: Path, name: str) -> dict[str, Any] | None:
     return read_object(_path(ws_root, name), hint=REPAIR[name])
 
 
 def lab_info(ws_root: Path) -> dict[str, Any] | None:
-    return _read(ws_root, "lab")
+    return read(ws_root, "lab")
 
 
 def set_lab_info(ws_root: Path, lab_id: str, learner: str) -> None:
@@ -51,7 +51,7 @@ def update_lab_info(ws_root: Path, **data: Any) -> dict[str, Any]:
 
 
 def break_info(ws_root: Path) -> dict[str, Any] | None:
-    return _read(ws_root, "break")
+    return read(ws_root, "break")
 
 
 def set_break(ws_root: Path, **data: Any) -> dict[str, Any]:
@@ -65,11 +65,11 @@ def set_break(ws_root: Path, **data: Any) -> dict[str, Any]:
 
 
 def hints_revealed(ws_root: Path, lab_id: str) -> int:
-    data = _read(ws_root, "hints") or {}
+    data = read(ws_root, "hints") or {}
     return int(data.get(lab_id, 0))
 
 
 def set_hints_revealed(ws_root: Path, lab_id: str, count: int) -> None:
-    data = _read(ws_root, "hints") or {}
+    data = read(ws_root, "hints") or {}
     data[lab_id] = count
     atomic_write_json(_path(ws_root, "hints"), data)

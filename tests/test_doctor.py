@@ -125,8 +125,8 @@ def test_state_files_of_the_lab_are_checked(built):
 
 def test_sentences_follow_the_language(built):
     lab("deploy", "1.0.0", cwd=built)
-    (built / ".lab" / "router.json").write_text("{")
     lab("stop", cwd=built)
+    (built / ".lab" / "router.json").write_text("{")
     english = doctor(built, code=1).stdout
     spanish = doctor(built, env=base_env(LAB_LANG="es"), code=1).stdout
     explicit = doctor(built, "--lang", "es", code=1).stdout

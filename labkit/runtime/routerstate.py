@@ -37,8 +37,11 @@ def peek(ws: Workspace) -> tuple[dict[str, Any], DataError | None]:
 
 def rebuilt(ws: Workspace) -> dict[str, Any]:
     """The state the release history implies: what was serving, on a port chosen anew."""
-    return {"schema_version": SCHEMA_VERSION, "port": None,
-            "active": History(ws.history_path).serving(), "warm": None,
+    try:
+        active = History(ws.history_path).serving()
+    except DataError:  # a damaged history is reported by whoever reads it next
+        active = None
+    return {"schema_version": SCHEMA_VERSION, "port": None, "active": active, "warm": None,
             "supervisor_pid": None, "backends": {}}
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from labkit.errors import SupervisorError
+from labkit.runtime import routerstate
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.control import Control
 from labkit.runtime.history import History
-from labkit.runtime import routerstate
 from labkit.runtime.layout import Workspace
 
 

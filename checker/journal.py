@@ -11,6 +11,13 @@ last line written, so an edited or truncated tail is caught too. With
 ``LAB_JOURNAL_KEY`` set, every line also carries an HMAC over its content, so
 the chain cannot be rewritten without the key. Appends are one write under an
 exclusive lock.
+
+The tail is found by reading backwards at most :data:`TAIL_LIMIT` bytes, so an
+append costs the same however long the journal grows. A tail that cannot be
+chained to (not JSON, no sequence number, no final newline, longer than the
+limit) or a head file that disagrees with it stops every append with a
+:class:`JournalError` before anything is written: the journal is evidence and
+is never rewritten or glued onto.
 """
 
 from __future__ import annotations
@@ -24,9 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labcore.errors import DataError
 from labcore.locks import acquire, default_timeout
 
 SCHEMA_VERSION = 1
+TAIL_LIMIT = 64 * 1024  # the longest entry the journal writes or chains to
+VERIFY = "run `lab journal verify` for the whole picture"
 GENESIS = "0" * 64
 KEY_ENV = "LAB_JOURNAL_KEY"
 
@@ -57,6 +67,10 @@ def _mac(key: bytes, obj: dict[str, Any]) -> str:
 def key_from_env() -> bytes | None:
     value = os.environ.get(KEY_ENV)
     return value.encode() if value else None
+
+
+class JournalError(DataError):
+    """The journal cannot be appended to safely (its tail or head file is damaged)."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +117,8 @@ class Journal:
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             acquire(fd, timeout=default_timeout(), what="another writer of the journal")
-            last = _last_line(fd)
-            if last is None:
-                seq, prev = 1, GENESIS
-            else:
-                seq, prev = json.loads(last)["seq"] + 1, _sha(last)
+            tail = self._tail(fd)
+            seq, prev = (1, GENESIS) if tail is None else (tail[0] + 1, tail[1])
             record: dict[str, Any] = {
                 "v": SCHEMA_VERSION,
                 "seq": seq,
@@ -121,12 +132,70 @@ class Journal:
             if self.key:
                 record["hmac"] = _mac(self.key, record)
             line = _canonical(record)
+            if len(line.encode()) >= TAIL_LIMIT:
+                raise JournalError(self.path, f"an entry for {event} would be longer than "
+                                   f"{TAIL_LIMIT // 1024} KiB, so it was not written")
             os.write(fd, (line + "\n").encode())
             os.fsync(fd)
             _write_head(self.head_path, seq, _sha(line))
         finally:
             os.close(fd)  # releases the lock
         return _entry(record, seq)
+
+    def check_tail(self) -> None:
+        """Raise JournalError when an append would fail; reads a bounded amount."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            self._head_for(None)
+            return
+        try:
+            self._tail(fd)
+        finally:
+            os.close(fd)
+
+    def _tail(self, fd: int) -> tuple[int, str] | None:
+        """(seq, sha256) of the last entry, None when empty; JournalError when damaged."""
+        size = os.lseek(fd, 0, os.SEEK_END)
+        if size == 0:
+            self._head_for(None)
+            return None
+        raw = _last_line(fd, size)
+
+        def bad(what: str) -> JournalError:
+            return JournalError(self.path, f"{what}, so nothing more can be recorded; {VERIFY}",
+                                line=_count_lines(fd, size) + (0 if raw.ended else 1))
+
+        if raw.text is None:
+            raise bad(f"the last entry is longer than {TAIL_LIMIT // 1024} KiB")
+        if not raw.ended:
+            raise bad("the last entry does not end with a newline (it was cut short)")
+        try:
+            obj = json.loads(raw.text.decode("utf-8"))
+        except ValueError:
+            raise bad("the last entry is not a journal entry") from None
+        seq = obj.get("seq") if isinstance(obj, dict) else None
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+            raise bad("the last entry has no valid sequence number")
+        sha = hashlib.sha256(raw.text).hexdigest()
+        self._head_for((seq, sha))
+        return seq, sha
+
+    def _head_for(self, tail: tuple[int, str] | None) -> None:
+        """Check the head file against the tail (seq, sha); JournalError when they disagree."""
+        if not self.head_path.exists():
+            return
+        head = _read_head(self.head_path)
+        if head is None:
+            raise JournalError(self.head_path, "is not a valid head record, so the journal's "
+                               f"last entry cannot be checked; {VERIFY}")
+        seq, sha = tail or (0, "")
+        if head[0] > seq:
+            raise JournalError(self.path, f"ends at entry {seq} but {head[0]} were written "
+                               f"(it was cut short); {VERIFY}")
+        if head[0] == seq and head[1] != sha:
+            raise JournalError(self.path, f"entry {seq} was changed after it was written; "
+                               f"{VERIFY}")
 
     # -- reading -----------------------------------------------------------
     def entries(self) -> list[Entry]:
@@ -186,6 +255,10 @@ class Journal:
             expected_seq = seq + 1
         head = _read_head(self.head_path)
         notes: list[str] = []
+        if head is None and self.head_path.exists():
+            return Verdict(False, len(lines), "head", None,
+                           f"{self.head_path.name} is not a valid head record, so truncation "
+                           "cannot be checked", keyed)
         if head is not None:
             head_seq, head_sha = head
             if head_seq > len(lines):
@@ -222,21 +295,34 @@ def _entry(obj: dict[str, Any], line: int) -> Entry:
     )
 
 
-def _last_line(fd: int) -> str | None:
-    size = os.lseek(fd, 0, os.SEEK_END)
-    if size == 0:
-        return None
-    chunk = 4096
-    end = size
-    buf = b""
-    while end > 0:
-        start = max(0, end - chunk)
-        buf = os.pread(fd, end - start, start) + buf
-        end = start
-        stripped = buf.rstrip(b"\n")
-        if b"\n" in stripped or end == 0:
-            return stripped.rsplit(b"\n", 1)[-1].decode()
-    return None
+@dataclass(frozen=True)
+class _Tail:
+    text: bytes | None  # None: longer than TAIL_LIMIT
+    ended: bool  # the file ends with a newline
+
+
+def _last_line(fd: int, size: int) -> _Tail:
+    """The last line, read backwards from the end: never more than TAIL_LIMIT + 1 bytes."""
+    start = max(0, size - TAIL_LIMIT - 1)
+    buf = os.pread(fd, size - start, start)
+    ended = buf.endswith(b"\n")
+    body = buf[:-1] if ended else buf
+    cut = body.rfind(b"\n")
+    if cut < 0 and start > 0:
+        return _Tail(None, ended)
+    return _Tail(body[cut + 1:], ended)
+
+
+def _count_lines(fd: int, size: int) -> int:
+    """Newlines in the file (for naming a line in an error; read in blocks)."""
+    count, offset = 0, 0
+    while offset < size:
+        block = os.pread(fd, min(1 << 20, size - offset), offset)
+        if not block:
+            break
+        count += block.count(b"\n")
+        offset += len(block)
+    return count
 
 
 def _write_head(path: Path, seq: int, sha: str) -> None:
@@ -247,10 +333,13 @@ def _write_head(path: Path, seq: int, sha: str) -> None:
 
 def _read_head(path: Path) -> tuple[int, str] | None:
     try:
-        obj = json.loads(path.read_text())
-        return int(obj["seq"]), str(obj["sha256"])
+        obj = json.loads(path.read_bytes()[:4096])
+        seq, sha = obj["seq"], obj["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(sha, str):
+        return None
+    return seq, sha
 
 
 def events(path: Path | str) -> list[Entry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.checks import CheckResult
-from checker.journal import Verdict
+from checker.journal import JournalError, Verdict
 from checker.record_verdict import RecordVerdict, judge_records
 from checker.records import Mention, RecordRules
 from checker.stopwatch import Stopwatch, measure
@@ -84,11 +85,12 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
     journal = ws.journal.verify()
     report = CheckReport(lab, (labstate.lab_info(ws.root) or {}).get("learner"), ws.root,
                          checks, record, journal, Stopwatch())
-    ws.journal.append(events.CHECK_RUN, {
-        "lab": lab.id, "recovered": report.recovered, "record_valid": record.valid,
-        "journal_intact": journal.intact, "resolved": report.resolved,
-        "failed_checks": [c.name for c in checks if not c.passed],
-    })
+    with contextlib.suppress(JournalError):  # a damaged journal is reported, not crashed on
+        ws.journal.append(events.CHECK_RUN, {
+            "lab": lab.id, "recovered": report.recovered, "record_valid": record.valid,
+            "journal_intact": journal.intact, "resolved": report.resolved,
+            "failed_checks": [c.name for c in checks if not c.passed],
+        })
     info = labstate.break_info(ws.root) or {}
     if report.resolved and info.get("lab") == lab.id and not info.get("resolved_at"):
         labstate.set_break(ws.root, resolved_at=time.time())

@@ -31,6 +31,7 @@ def run_verify(args) -> int:
         for note in verdict.notes:
             console.print(f"[lab.dim]note: {note}[/]")
     else:
-        console.print(f"[lab.fail]journal tampered[/]: {ws.journal_path.name} {verdict.message} "
+        where = f"{ws.journal_path.name} " if verdict.line is not None else ""
+        console.print(f"[lab.fail]journal tampered[/]: {where}{verdict.message} "
                       f"({verdict.problem})", markup=True)
     return EXIT_OK if verdict.intact else EXIT_FAIL

@@ -30,6 +30,7 @@ VERB_MODULES = [
     "rollback",
     "serve",
     "journal",
+    "doctor",
     "new",
     "dev",
 ]

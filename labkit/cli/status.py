@@ -20,6 +20,11 @@ def run(args) -> int:
     ws = Workspace.find(args.workspace)
     data = runtime_status(ws)
     data["lab"] = lab_status(ws.root)
+    for problem in data.get("state_problems", []):
+        from labkit.console import warn
+        from labkit.i18n import t
+
+        warn(t("state.router_unreadable", error=problem))
     if args.json:
         print_json(data)
         return EXIT_OK

@@ -16,10 +16,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from labkit.errors import ArtifactError
+from labkit.errors import ArtifactError, DataError
 from labkit.runtime import failpoints
-from labkit.runtime.fsutil import atomic_write_json, read_json
+from labkit.runtime.fsutil import atomic_write_json
 from labkit.runtime.layout import Workspace, check_version
+from labkit.runtime.statefile import read_object
 
 MANIFEST_SCHEMA = 1
 
@@ -72,10 +73,17 @@ class ArtifactStore:
     def has(self, version: str) -> bool:
         return self.tar_path(version).is_file()
 
+    def rebuild_command(self, version: str) -> str:
+        return f"lab artifacts build {version} --ref {self.ws.spec.tag(version)}"
+
     def manifest(self, version: str) -> dict | None:
-        """The manifest of the tar on disk (settling a replacement a crash interrupted)."""
-        data = read_json(self.manifest_path(version))
-        if not isinstance(data, dict):
+        """The manifest of the tar on disk (settling a replacement a crash interrupted).
+
+        A DataError naming the file and line when it cannot be read.
+        """
+        data = read_object(self.manifest_path(version),
+                           hint=f"rebuild the artifact: {self.rebuild_command(version)}")
+        if data is None:
             return None
         incoming = data.get("next")
         if isinstance(incoming, dict) and self.has(version):
@@ -86,8 +94,11 @@ class ArtifactStore:
 
     def info(self, version: str) -> ArtifactInfo:
         tar = self.tar_path(version)
-        manifest = self.manifest(version) or {}
-        problem = self._problem(version, manifest)
+        try:
+            manifest = self.manifest(version) or {}
+            problem = self._problem(version, manifest)
+        except DataError as err:
+            manifest, problem = {}, str(err)
         return ArtifactInfo(
             version=version,
             file=tar.name,
@@ -116,7 +127,10 @@ class ArtifactStore:
     def verify(self, version: str) -> dict:
         """The manifest of a verified artifact; ArtifactError otherwise."""
         check_version(version)
-        manifest = self.manifest(version) or {}
+        try:
+            manifest = self.manifest(version) or {}
+        except DataError as err:
+            raise ArtifactError(str(err), hint=err.hint) from None
         problem = self._problem(version, manifest)
         if problem == "missing":
             raise ArtifactError(
@@ -126,14 +140,15 @@ class ArtifactStore:
         if problem:
             raise ArtifactError(
                 f"artifact {self.tar_path(version).name} failed verification: {problem}",
-                hint=f"rebuild it: lab artifacts build {version} --ref {self.ws.spec.tag(version)}",
+                hint=f"rebuild it: {self.rebuild_command(version)}",
             )
         return manifest
 
     def store(self, version: str, payload: Path, *, commit: str, ref: str, seconds: float) -> dict:
         """Pack ``payload`` into the store atomically and write its manifest."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{version}.", suffix=".tar.tmp", dir=self.dir)
+        fd, tmp = tempfile.mkstemp(prefix=f".{version}.{os.getpid()}.", suffix=".tar.tmp",
+                                   dir=self.dir)
         os.close(fd)
         try:
             with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
@@ -163,7 +178,10 @@ class ArtifactStore:
             # Three atomic steps, each leaving a verifiable artifact behind: announce
             # the incoming tar in the old manifest, swap the tar, settle the manifest.
             failpoints.hit("store.packed")
-            current = self.manifest(version)
+            try:
+                current = self.manifest(version)
+            except DataError:  # an unreadable manifest is what this build replaces
+                current = None
             if current and self.has(version):
                 atomic_write_json(self.manifest_path(version), {**current, "next": manifest})
             else:
@@ -192,7 +210,7 @@ class ArtifactStore:
         if marker.is_file() and marker.read_text().strip() == manifest["sha256"]:
             return
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=dest.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{version}.{os.getpid()}.", dir=dest.parent))
         try:
             with tarfile.open(self.tar_path(version)) as tar:
                 _extract(tar, tmp)

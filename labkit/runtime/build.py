@@ -50,6 +50,7 @@ def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 def build(ws: Workspace, version: str, ref: str = "HEAD") -> BuildResult:
     """Build ``version`` from ``ref``. The caller holds the workspace lock."""
     check_version(version)
+    ws.journal.check_tail()  # the build is journaled at the end: refuse before building
     commit = resolve_commit(ws, ref)
     started = time.monotonic()
     scratch_root = ws.state / "tmp"

@@ -68,7 +68,12 @@ class Control:
         raw = b"".join(chunks)
         if not raw:
             raise SupervisorError(f"the supervisor closed the connection during '{op}'")
-        reply = json.loads(raw)
+        try:
+            reply = json.loads(raw)
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict):
+            raise SupervisorError(f"the supervisor's answer to '{op}' is not a JSON object")
         if not reply.get("ok"):
             raise SupervisorError(reply.get("error") or f"the supervisor refused '{op}'")
         return reply
@@ -87,6 +92,13 @@ def ensure_running(ws: Workspace, *, timeout: float = 20.0) -> Control:
     if control.alive():
         return control
     ws.state.mkdir(parents=True, exist_ok=True)
+    from labkit.runtime import routerstate
+
+    _, repaired = routerstate.repair(ws)  # derived state: rebuilt before it is read
+    if repaired:
+        from labkit.console import warn
+
+        warn(repaired)
     with open(ws.supervisor_log, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "labkit.runtime.supervisor", str(ws.root)],

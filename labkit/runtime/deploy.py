@@ -47,6 +47,7 @@ def serving(ws: Workspace) -> str | None:
 def _deploy_locked(ws: Workspace, version: str, *, mode: str, started: float,
                    extra: dict | None = None) -> DeployResult:
     check_version(version)
+    ws.journal.check_tail()  # a switch the journal cannot record is refused up front
     ArtifactStore(ws).verify(version)
     control = ensure_running(ws)
     status = control.call("status")
@@ -87,6 +88,7 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
     store = ArtifactStore(ws)
     history = History(ws.history_path)
     with ws.lock("another deploy, rollback or prune"):
+        ws.journal.check_tail()
         current = serving(ws)
         target = check_version(to) if to else history.previous()
         say(t("rollback.looking", artifacts=ws.artifacts.name))

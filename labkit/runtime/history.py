@@ -12,9 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from labkit.runtime.fsutil import append_line, read_jsonl
+from labcore.errors import DataError
+from labcore.names import is_version
+from labkit.runtime.fsutil import append_line
+from labkit.runtime.statefile import read_records
 
 SCHEMA_VERSION = 1
+# The history is evidence: the kit reads it strictly and never rewrites it.
+REPAIR_HINT = ("the release history is evidence the kit never rewrites: repair that line by "
+               "hand (or ask your instructor); `lab doctor` lists every damaged state file")
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,18 @@ class History:
         return record
 
     def records(self) -> list[dict[str, Any]]:
-        return [r for r in read_jsonl(self.path) if isinstance(r, dict) and "kind" in r]
+        """Every record; a DataError naming the first line that is not one."""
+        out = []
+        for number, record in read_records(self.path, hint=REPAIR_HINT):
+            if not isinstance(record.get("kind"), str):
+                raise DataError(self.path, "is missing or not a string", line=number,
+                                field="kind", hint=REPAIR_HINT)
+            version = record.get("version")
+            if not (is_version(version) or (record["kind"] == "smoke" and version == "-")):
+                raise DataError(self.path, "is missing or not a release version", line=number,
+                                field="version", hint=REPAIR_HINT)
+            out.append(record)
+        return out
 
     def served(self) -> list[str]:
         """Versions in the order they started serving (one entry per deploy)."""

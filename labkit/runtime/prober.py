@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from labcore import events
+from labcore.errors import LabError
 from labkit.runtime.fsutil import atomic_write_json, read_json
 
 INTERVAL = float(os.environ.get("LAB_PROBE_INTERVAL", "0.25"))
@@ -60,7 +61,11 @@ class Prober:
 
     # -- probing -------------------------------------------------------------
     def _wanted(self) -> bool:
-        return bool((read_json(probe_flag(self.sup.ws.state), None) or {}).get("active"))
+        try:
+            flag = read_json(probe_flag(self.sup.ws.state), None)
+        except (ValueError, OSError, LabError):  # a damaged flag probes nothing
+            return False
+        return isinstance(flag, dict) and bool(flag.get("active"))
 
     async def _loop(self) -> None:
         from labkit.runtime.contract import check, load_contract
@@ -111,4 +116,4 @@ class Prober:
         window, self._window = self._window, None
         if window and (window["pass"] or window["fail"]):
             self.totals["windows"] += 1
-            self.sup.ws.journal.append(events.PROBE_WINDOW, window)
+            self.sup.record(events.PROBE_WINDOW, window)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from labkit.errors import SupervisorError
+from labkit.runtime import routerstate
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.control import Control
-from labkit.runtime.fsutil import read_json
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace
 
@@ -16,7 +16,7 @@ def runtime_status(ws: Workspace) -> dict[str, Any]:
     history = History(ws.history_path)
     store = ArtifactStore(ws)
     present = store.versions()
-    saved = read_json(ws.router_path, {}) or {}
+    saved, damaged = routerstate.peek(ws)
     out: dict[str, Any] = {
         "workspace": str(ws.root),
         "app": ws.spec.app,
@@ -43,5 +43,9 @@ def runtime_status(ws: Workspace) -> dict[str, Any]:
         for key in ("probe",):
             if key in live:
                 out[key] = live[key]
+    if damaged is not None:
+        out["state_problems"] = [str(damaged)]
+        if not out["supervisor"]["running"]:
+            out["supervisor"]["was_serving"] = history.serving()
     out["rollback_available"] = out["previous"] in present if out["previous"] else False
     return out

@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from labcore import events
+from labcore.errors import LabError
 from labcore.locks import try_lock
+from labcore.names import is_version
+from labkit.runtime import routerstate, sweep
 from labkit.runtime.backends import get_backend
 from labkit.runtime.backends.base import Running
 from labkit.runtime.control import socket_address
-from labkit.runtime.fsutil import atomic_write_json, read_json
+from labkit.runtime.fsutil import atomic_write_json
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace
 from labkit.runtime.prober import Prober
@@ -77,7 +80,23 @@ class Supervisor:
 
     # -- state ----------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        return read_json(self.ws.router_path, {}) or {}
+        try:
+            state, repaired = routerstate.repair(self.ws)
+        except (LabError, OSError) as err:
+            log(f"cannot read the saved state: {err}")
+            return {}
+        if repaired:
+            log(repaired)
+        return state
+
+    def record(self, event: str, data: dict[str, Any]) -> bool:
+        """Journal ``event``; a journal that cannot take it is logged, never fatal."""
+        try:
+            self.ws.journal.append(event, data)
+            return True
+        except (LabError, OSError) as err:
+            log(f"could not journal {event}: {err}")
+            return False
 
     def save(self) -> None:
         active = self.router.active.version if self.router.active else None
@@ -168,12 +187,13 @@ class Supervisor:
 
     async def op_start(self, req: dict) -> dict:
         async with self.op_lock:
-            target = await self.start_backend(req["version"])
+            target = await self.start_backend(_version(req))
             return {"port": target.port}
 
     async def op_switch(self, req: dict) -> dict:
-        version = req["version"]
+        version = _version(req)
         async with self.op_lock:
+            self.ws.journal.check_tail()  # never switch what the journal cannot record
             target = self.targets.get(version)
             running = self.running.get(version)
             if target is None or running is None or not running.alive():
@@ -186,7 +206,7 @@ class Supervisor:
             self.save()
             record = dict(req.get("record") or {})
             self.history.append("deployed", version, previous=previous, **record)
-            self.ws.journal.append(events.RELEASE_DEPLOYED, {
+            self.record(events.RELEASE_DEPLOYED, {
                 "version": version, "previous": previous, "switch_ns": switch_ns, **record,
             })
             log(f"now serving {version} (previous {previous}, switch {switch_ns} ns)")
@@ -195,7 +215,7 @@ class Supervisor:
         return {"previous": previous, "switch_ns": switch_ns, "port": self.router.port}
 
     async def op_stop_backend(self, req: dict) -> dict:
-        version = req["version"]
+        version = _version(req)
         async with self.op_lock:
             if self.router.active and self.router.active.version == version:
                 raise RuntimeError(f"release {version} is serving; it cannot be stopped")
@@ -212,15 +232,21 @@ class Supervisor:
     async def _control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             line = await reader.readline()
-            req = json.loads(line)
+            try:
+                req = json.loads(line)
+            except ValueError:
+                req = None
             await self.ready.wait()
-            handler = getattr(self, f"op_{req.get('op')}", None)
-            if handler is None:
-                reply = {"ok": False, "error": f"unknown operation {req.get('op')!r}"}
+            op = req.get("op") if isinstance(req, dict) else None
+            handler = getattr(self, f"op_{op}", None) if isinstance(op, str) else None
+            if not isinstance(op, str):
+                reply = {"ok": False, "error": "a request is a JSON object with an 'op' string"}
+            elif handler is None:
+                reply = {"ok": False, "error": f"unknown operation {op!r}"}
             else:
                 try:
                     reply = {"ok": True, **(await handler(req))}
-                except (RuntimeError, KeyError, OSError) as err:
+                except (RuntimeError, KeyError, OSError, ValueError, LabError) as err:
                     reply = {"ok": False, "error": str(err)}
             writer.write(json.dumps(reply).encode() + b"\n")
             await writer.drain()
@@ -240,7 +266,7 @@ class Supervisor:
             target = await self.start_backend(active)
             self.router.switch(target)
             log(f"restored {active} as the serving release")
-            self.ws.journal.append(events.SUPERVISOR_RESTORED, {"version": active})
+            self.record(events.SUPERVISOR_RESTORED, {"version": active})
         except Exception as err:  # keep running: status reports nothing serving
             log(f"could not restore {active}: {err}")
 
@@ -250,6 +276,13 @@ class Supervisor:
         if lock_fd is None:
             log("another supervisor already runs for this workspace")
             return 1
+        try:
+            swept = sweep.sweep(self.ws)
+        except OSError as err:
+            swept = []
+            log(f"could not sweep leftovers: {err}")
+        for path in swept:
+            log(f"removed the leftover {path.relative_to(self.ws.root)}")
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
@@ -287,6 +320,13 @@ class Supervisor:
             os.unlink(self.ws.state / "supervisor.pid")
         os.close(lock_fd)
         return 0
+
+
+def _version(req: dict) -> str:
+    version = req.get("version")
+    if not is_version(version):
+        raise ValueError(f"{version!r} is not a release version")
+    return version
 
 
 def main(argv: list[str] | None = None) -> int:

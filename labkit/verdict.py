@@ -17,6 +17,8 @@ from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab, all_labs
 from labkit.check_fixtures import run_lab_checks
+from labkit.errors import WorkspaceError
+from labkit.i18n import t
 from labkit.runtime.layout import Workspace
 
 RECORDS_FILE = Path("notes") / "breaks.md"
@@ -77,7 +79,13 @@ class CheckReport:
 def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
               timeout: float = 180.0) -> CheckReport:
     from labkit.fixcheck import verify_fix
+    from labkit.runtime.control import Control
 
+    info = labstate.break_info(ws.root) or {}
+    if info.get("lab") != lab.id:
+        raise WorkspaceError(t("check.before_break", lab=lab.id))
+    if not Control(ws).alive():
+        raise WorkspaceError(t("check.not_serving", workspace=ws.root))
     checks = run_lab_checks(lab.dir, ws.root, timeout=timeout)
     record = judge_records(ws.root / RECORDS_FILE, all_rules(), bug_id=lab.id,
                            verify_fix=partial(verify_fix, lab, ws.root) if verify_diff else None)
@@ -89,8 +97,7 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
         "journal_intact": journal.intact, "resolved": report.resolved,
         "failed_checks": [c.name for c in checks if not c.passed],
     })
-    info = labstate.break_info(ws.root) or {}
-    if report.resolved and info.get("lab") == lab.id and not info.get("resolved_at"):
+    if report.resolved and not info.get("resolved_at"):
         labstate.set_break(ws.root, resolved_at=time.time())
     report.stopwatch = measure(ws.journal.entries(), lab.id)
     return report

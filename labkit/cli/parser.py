@@ -19,6 +19,7 @@ VERB_MODULES = [
     "break_lab",
     "smoke",
     "hint",
+    "shell",
     "reset",
     "check",
     "records",

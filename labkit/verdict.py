@@ -12,6 +12,7 @@ from checker.checks import CheckResult
 from checker.journal import Verdict
 from checker.record_verdict import RecordVerdict, judge_records
 from checker.records import Mention, RecordRules
+from checker.rubric import Score, score
 from checker.stopwatch import Stopwatch, measure
 from labcore import events
 from labkit import labstate
@@ -58,8 +59,16 @@ class CheckReport:
     def resolved(self) -> bool:
         return self.recovered and self.record.valid and self.journal.intact
 
+    def score(self) -> Score:
+        """The points the rubric gives this recovery, as grading would."""
+        return score(self.lab.spec.rubric, recovered=self.recovered,
+                     record_valid=self.record.valid, journal_intact=self.journal.intact,
+                     mitigate_s=self.stopwatch.mitigate_s, hints_used=self.stopwatch.hints_used,
+                     journal_problem=None if self.journal.intact else self.journal.message)
+
     def as_dict(self) -> dict[str, Any]:
         ref = self.lab.spec.reference
+        points = self.score()
         return {
             "lab": self.lab.id,
             "learner": self.learner,
@@ -73,6 +82,8 @@ class CheckReport:
             "journal_intact": self.journal.intact,
             "journal": self.journal.as_dict(),
             "reference": {"flip_s": ref.flip_s, "rebuild_s": ref.rebuild_s},
+            "score": {"points": points.points, "max": self.lab.spec.rubric.max_points,
+                      "parts": points.parts, "note": points.note},
         }
 
 

@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from labkit.cli.report import render_stopwatch
+from labkit.cli.views import render_stopwatch
 
 WATCH = {
     "lab": "38-01", "state": "mitigated", "impact_at": 1000.0,

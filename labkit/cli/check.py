@@ -22,7 +22,7 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from labkit.cli._lab import require_started, resolve
     from labkit.cli.render import print_json
-    from labkit.cli.report import render_check
+    from labkit.cli.views import render_check
     from labkit.i18n import lang
     from labkit.verdict import check_lab
 

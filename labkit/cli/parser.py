@@ -22,6 +22,7 @@ VERB_MODULES = [
     "shell",
     "reset",
     "check",
+    "report",
     "records",
     "stopwatch",
     "grade",

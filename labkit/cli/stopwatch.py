@@ -42,7 +42,7 @@ def run(args) -> int:
 
     from checker.stopwatch import measure
     from labkit.cli.render import print_json
-    from labkit.cli.report import render_stopwatch
+    from labkit.cli.views import render_stopwatch
     from labkit.console import console
     from labkit.i18n import lang as language
     from labkit.runtime.layout import Workspace

@@ -62,6 +62,12 @@ def test_before_the_break_nothing_is_spoiled_then_a_challenge_in_spanish(course)
     assert "veredicto: aún sin recuperar" in report.stdout
     assert "la lección en cifras" in report.stdout
 
+    page = course / "report.html"
+    written = lab("report", "38-01", "--html", str(page), cwd=ws, env=es, check=False)
+    assert written.returncode == 1 and f"[report] escrito {page}" in written.stdout
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html and "<svg" in html and "puntuación:" in html
+
     lab("stop", cwd=ws, env=env)
     stopped = lab("check", "38-01", cwd=ws, env=env, check=False)
     assert stopped.returncode == 1 and "lab serve" in stopped.stderr

@@ -69,3 +69,12 @@ def test_an_unmeasured_mitigation_says_why_instead_of_a_dash():
 def test_before_a_break_the_view_says_how_to_start_one():
     text = rendered({"lab": "38-01", "state": "no break"}, "en")
     assert "no break yet" in text and "lab break 38-01" in text
+
+
+def test_a_missing_record_names_its_file_once(tmp_path):
+    from checker.record_verdict import judge_records
+
+    verdict = judge_records(tmp_path / "notes" / "breaks.md", {}, bug_id="38-01")
+    (error,) = verdict.errors
+    line = f"{error['file']} {error['message']}"
+    assert line.count("breaks.md") == 1 and "lab record 38-01" in line

@@ -19,9 +19,9 @@ PHASES = (("detect_s", "time to detect"), ("mitigate_s", "time to mitigate (MTTR
 
 # The columns of the CSV and of the tables, in order (lists are joined with "; ").
 COLUMNS = (
-    "learner", "lab", "workspace", "recovered", "recovered_from", "state",
-    "detect_s", "mitigate_s", "resolve_s", "rollback_mode", "rollback_s", "hints_used",
-    "hints_revealed", "record_valid", "record_errors", "journal_intact", "journal_entries",
+    "learner", "lab", "workspace", "mode", "recovered", "recovered_from", "state",
+    "detect_s", "acknowledge_s", "mitigate_s", "resolve_s", "rollback_mode", "rollback_s",
+    "hints_used", "hints_revealed", "record_valid", "record_errors", "journal_intact", "journal_entries",
     "score", "score_max", "score_note", "flags", "error",
 )
 
@@ -130,8 +130,8 @@ def score_text(row: dict[str, Any]) -> str:
     return f"{row['score']}/{row.get('score_max')}"
 
 
-LEARNER_HEADER = ("learner", "lab", "recovered", "detect", "mitigate", "resolve",
-                  "rollback", "hints", "record", "journal", "score", "flags")
+LEARNER_HEADER = ("learner", "lab", "mode", "recovered", "detect", "acknowledge", "mitigate",
+                  "resolve", "rollback", "hints", "record", "journal", "score", "flags")
 
 
 def flag_kinds(row: dict[str, Any]) -> list[str]:
@@ -148,13 +148,14 @@ def learner_cells(row: dict[str, Any], *, short: bool = False) -> list[str]:
                 "; ".join(row.get("flags") or []))
     if row.get("error") is not None:
         return [row["learner"], row.get("lab") or row.get("workspace") or "-",
-                *["-"] * 9, problems]
+                *["-"] * (len(LEARNER_HEADER) - 3), problems]
     record = ("valid" if row.get("record_valid") else
               f"invalid ({row.get('record_errors')})")
     return [
-        row["learner"], row.get("lab") or "-",
+        row["learner"], row.get("lab") or "-", row.get("mode") or "-",
         {True: "yes", False: "no", None: "not checked"}[row.get("recovered")],
-        _seconds(row.get("detect_s")), _seconds(row.get("mitigate_s")),
+        _seconds(row.get("detect_s")), _seconds(row.get("acknowledge_s")),
+        _seconds(row.get("mitigate_s")),
         _seconds(row.get("resolve_s")), row.get("rollback_mode") or "-",
         str(row.get("hints_used") or 0), record,
         "intact" if row.get("journal_intact") else

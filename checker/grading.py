@@ -76,7 +76,9 @@ class Row:
     recovered_from: str | None = None  # "check.run" (journal) | "checks" (run now)
     failed_checks: list[str] = field(default_factory=list)
     state: str | None = None  # the stopwatch's state
+    mode: str | None = None  # guided | challenge, as the break recorded it
     detect_s: float | None = None
+    acknowledge_s: float | None = None  # the learner's first action after the impact
     mitigate_s: float | None = None
     resolve_s: float | None = None
     rollback_mode: str | None = None  # flip | rebuild
@@ -162,6 +164,12 @@ def _grade(target: Target, settings: Settings, row: Row) -> None:
     watch = measure(entries, lab_id)
     row.state = watch.state
     row.detect_s, row.mitigate_s, row.resolve_s = watch.detect_s, watch.mitigate_s, watch.resolve_s
+    row.acknowledge_s = watch.acknowledge_s
+    injected = next((e for e in entries if e.event == events.FAULT_INJECTED
+                     and e.data.get("lab") == lab_id), None)
+    if injected is not None:
+        mode = injected.data.get("mode", "guided")
+        row.mode = mode if mode in ("guided", "challenge") else None
     row.rollback_mode, row.rollback_s = watch.rollback_mode, watch.rollback_s
     row.rollback_failures = watch.rollback_failures
     row.hints_used = watch.hints_used

@@ -26,7 +26,7 @@ def judge_records(path: Path, rules: dict[str, RecordRules], *, bug_id: str | No
     if not path.exists():
         lab = bug_id or "LAB"
         return RecordVerdict(False, [{"file": str(path), "line": None, "field": None,
-                                      "message": f"{path.name} does not exist yet; start one "
+                                      "message": "the file does not exist yet; start one "
                                                  f"with: lab record {lab}"}])
     try:
         report = validate_file(path, rules, bug_id=bug_id, verify_fix=verify_fix)

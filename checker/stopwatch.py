@@ -5,7 +5,11 @@ Nobody presses it. From the journal alone:
 - **impact**: a broken release starts serving (the first ``release.deployed``
   of one of the break's releases after the lab's ``fault.injected``; a break
   may ship several, listed in its ``releases``, the last one in ``release``);
-- **detected**: the first failing smoke test or failing probe window;
+- **detected**: the first failing smoke test or failing probe window (by
+  monitoring: the probe starts with the break, so this measures the kit's
+  watch, not the learner);
+- **acknowledged**: the learner's first action on the incident (a smoke test,
+  a rollback, a hint): how fast a person reacted;
 - **mitigated**: a good release serving and the probes (or a smoke test) green
   again, on a release that is none of the broken ones;
 - **resolved**: the first ``lab check`` that found the lab recovered, the
@@ -58,7 +62,9 @@ class Stopwatch:
     detect_s: float | None = None
     mitigate_s: float | None = None
     resolve_s: float | None = None
-    first_action_s: float | None = None
+    first_action_s: float | None = None  # the same as acknowledge_s (kept for older readers)
+    acknowledged_at: float | None = None
+    acknowledge_s: float | None = None
     detected_by: str | None = None  # smoke | probe
     mitigated_by: str | None = None  # probe | smoke
     mitigated_version: str | None = None
@@ -70,9 +76,17 @@ class Stopwatch:
     probes_failed: int = 0
     probes_passed: int = 0
     notes: list[str] = field(default_factory=list)
+    # Every mark in order, seconds after the impact: impact, detected, acknowledged,
+    # rollback (with its outcome: ok, failed, to-broken), mitigated, resolved.
+    timeline: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _mark(watch: Stopwatch, what: str, at_s: float | None, **extra) -> None:
+    if at_s is not None:
+        watch.timeline.append({"what": what, "at_s": at_s, **extra})
 
 
 def _round(value: float | None) -> float | None:
@@ -110,7 +124,8 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     action = next((e for e in later if e.event in
                    events.LEARNER_ACTIONS), None)
     if action is not None:
-        watch.first_action_s = _round(Moment.of(action).since(impact))
+        watch.first_action_s = watch.acknowledge_s = _round(Moment.of(action).since(impact))
+        watch.acknowledged_at = action.wall
     if detected is not None:
         moment, watch.detected_by = detected
         watch.detected_at = moment.wall
@@ -135,16 +150,28 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
         seq = None
 
     for e in later:
+        at_s = _round(Moment.of(e).since(impact))
         if e.event == events.ROLLBACK_FAILED:
             watch.rollback_failures += 1
+            _mark(watch, "rollback", at_s, outcome="failed", to=e.data.get("to"))
         elif e.event == events.ROLLBACK_FINISHED and e.data.get("to") in broken:
             watch.rollbacks_to_broken += 1
-        elif e.event == events.ROLLBACK_FINISHED and watch.rollback_mode is None:
-            watch.rollback_mode = e.data.get("mode")
-            watch.rollback_s = _round(e.data.get("seconds"))
+            _mark(watch, "rollback", at_s, outcome="to-broken", to=e.data.get("to"))
+        elif e.event == events.ROLLBACK_FINISHED:
+            _mark(watch, "rollback", at_s, outcome="ok", to=e.data.get("to"),
+                  mode=e.data.get("mode"))
+            if watch.rollback_mode is None:
+                watch.rollback_mode = e.data.get("mode")
+                watch.rollback_s = _round(e.data.get("seconds"))
         elif e.event == events.PROBE_WINDOW and (seq is None or e.seq <= seq):
             watch.probes_failed += int(e.data.get("fail", 0))
             watch.probes_passed += int(e.data.get("pass", 0))
+    _mark(watch, "impact", 0.0)
+    _mark(watch, "detected", watch.detect_s, by=watch.detected_by)
+    _mark(watch, "acknowledged", watch.acknowledge_s)
+    _mark(watch, "mitigated", watch.mitigate_s, by=watch.mitigated_by)
+    _mark(watch, "resolved", watch.resolve_s)
+    watch.timeline.sort(key=lambda m: m["at_s"])
     return watch
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from labcore import events
-from labkit import labstate
+from labkit import labstate, modes
 from labkit.catalog import Lab
+from labkit.errors import WorkspaceError
+from labkit.i18n import t
 from labkit.runtime.layout import Workspace
 
 
@@ -19,7 +21,11 @@ class HintResult:
 
 
 def reveal_next(ws: Workspace, lab: Lab, lang: str = "en") -> HintResult:
-    hints = lab.spec.hints.get(lang)
+    """The next hint, counted; before the lab's break nothing is shown or counted."""
+    info = labstate.break_info(ws.root) or {}
+    if info.get("lab") != lab.id:
+        raise WorkspaceError(t("hint.before_break", lang, lab=lab.id))
+    hints = modes.hints(lab, info.get("mode", "guided"), lang)
     count = labstate.hints_revealed(ws.root, lab.id)
     if count >= len(hints):
         return HintResult(0, len(hints), None, hints[:count])

@@ -16,8 +16,16 @@ LANGS = ("en", "es")
 CATALOG = Path(__file__).with_name("messages.yaml")
 
 
+_chosen: dict[str, str | None] = {"lang": None}
+
+
+def use(language: str | None) -> None:
+    """The language of this run (`--lang`), for every message that names none."""
+    _chosen["lang"] = language if language in LANGS else None
+
+
 def lang(explicit: str | None = None) -> str:
-    chosen = explicit or os.environ.get("LAB_LANG", "en")
+    chosen = explicit or _chosen["lang"] or os.environ.get("LAB_LANG", "en")
     return chosen if chosen in LANGS else "en"
 
 

@@ -214,6 +214,9 @@ class LabSpec(Strict):
     break_: BreakRelease = Field(alias="break")
     hints: BilingualList
     next_steps: BilingualList
+    # What a learner playing in challenge mode is told: the goal and the symptoms only.
+    # The guided next steps then become extra hints, counted like the others.
+    challenge: BilingualList | None = None
     record: RecordSpec = RecordSpec()
     reference: Reference
     rubric: Rubric = Rubric()

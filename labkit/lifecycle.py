@@ -158,17 +158,19 @@ class BreakResult:
     commit: str | None
     since: float | None
     releases: list[str] = field(default_factory=list)  # every broken release, in order
+    mode: str = "guided"  # guided | challenge
 
 
-def break_lab(lab: Lab, root: Path, *, stream=None) -> BreakResult:
+def break_lab(lab: Lab, root: Path, *, stream=None, mode: str = "guided") -> BreakResult:
     """Apply the lab's faults, commit them, and ship them with the workspace's own release:
-    one ``just release`` per broken release of the lab, in order."""
+    one ``just release`` per broken release of the lab, in order. ``mode`` (guided or
+    challenge) is recorded with the break."""
     info = labstate.break_info(root) or {}
     release = lab.spec.break_.release
     versions = lab.spec.break_.versions
     if info.get("lab") == lab.id and info.get("stage") == "released":
         return BreakResult(root, [], True, release, info.get("commit"), info.get("injected_at"),
-                           versions)
+                           versions, info.get("mode", "guided"))
     ws = Workspace(root)
     injected: list[str] = []
     resuming = info.get("lab") == lab.id and info.get("stage") == "injected"
@@ -181,11 +183,11 @@ def break_lab(lab: Lab, root: Path, *, stream=None) -> BreakResult:
         info = labstate.set_break(root, lab=lab.id, stage="injected", release=release,
                                   releases=versions, shipped=[], commit=commit,
                                   faults=[f.id for f in lab.spec.faults],
-                                  injected_at=time.time())
+                                  injected_at=time.time(), mode=mode)
         ws.journal.append(events.FAULT_INJECTED, {
             "lab": lab.id, "faults": [f.id for f in lab.spec.faults], "applied_now": injected,
             "files": lab.spec.fault_files, "commit": commit, "release": release,
-            "releases": versions,
+            "releases": versions, "mode": mode,
         })
     shipped = list(info.get("shipped") or [])
     for number, version in enumerate(versions, start=1):
@@ -200,7 +202,7 @@ def break_lab(lab: Lab, root: Path, *, stream=None) -> BreakResult:
         labstate.set_break(root, shipped=shipped)
     info = labstate.set_break(root, stage="released", released_at=time.time())
     return BreakResult(root, injected, False, release, info.get("commit"),
-                       info.get("injected_at"), versions)
+                       info.get("injected_at"), versions, info.get("mode", "guided"))
 
 
 def reset(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> StartResult:

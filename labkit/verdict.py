@@ -13,11 +13,14 @@ from checker.checks import CheckResult
 from checker.journal import JournalError, Verdict
 from checker.record_verdict import RecordVerdict, judge_records
 from checker.records import Mention, RecordRules
+from checker.rubric import Score, score
 from checker.stopwatch import Stopwatch, measure
 from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab, all_labs
 from labkit.check_fixtures import run_lab_checks
+from labkit.errors import WorkspaceError
+from labkit.i18n import t
 from labkit.runtime.layout import Workspace
 
 RECORDS_FILE = Path("notes") / "breaks.md"
@@ -57,8 +60,16 @@ class CheckReport:
     def resolved(self) -> bool:
         return self.recovered and self.record.valid and self.journal.intact
 
+    def score(self) -> Score:
+        """The points the rubric gives this recovery, as grading would."""
+        return score(self.lab.spec.rubric, recovered=self.recovered,
+                     record_valid=self.record.valid, journal_intact=self.journal.intact,
+                     mitigate_s=self.stopwatch.mitigate_s, hints_used=self.stopwatch.hints_used,
+                     journal_problem=None if self.journal.intact else self.journal.message)
+
     def as_dict(self) -> dict[str, Any]:
         ref = self.lab.spec.reference
+        points = self.score()
         return {
             "lab": self.lab.id,
             "learner": self.learner,
@@ -72,13 +83,21 @@ class CheckReport:
             "journal_intact": self.journal.intact,
             "journal": self.journal.as_dict(),
             "reference": {"flip_s": ref.flip_s, "rebuild_s": ref.rebuild_s},
+            "score": {"points": points.points, "max": self.lab.spec.rubric.max_points,
+                      "parts": points.parts, "note": points.note},
         }
 
 
 def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
               timeout: float = 180.0) -> CheckReport:
     from labkit.fixcheck import verify_fix
+    from labkit.runtime.control import Control
 
+    info = labstate.break_info(ws.root) or {}
+    if info.get("lab") != lab.id:
+        raise WorkspaceError(t("check.before_break", lab=lab.id))
+    if not Control(ws).alive():
+        raise WorkspaceError(t("check.not_serving", workspace=ws.root))
     checks = run_lab_checks(lab.dir, ws.root, timeout=timeout)
     record = judge_records(ws.root / RECORDS_FILE, all_rules(), bug_id=lab.id,
                            verify_fix=partial(verify_fix, lab, ws.root) if verify_diff else None)
@@ -91,8 +110,7 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
             "journal_intact": journal.intact, "resolved": report.resolved,
             "failed_checks": [c.name for c in checks if not c.passed],
         })
-    info = labstate.break_info(ws.root) or {}
-    if report.resolved and info.get("lab") == lab.id and not info.get("resolved_at"):
+    if report.resolved and not info.get("resolved_at"):
         labstate.set_break(ws.root, resolved_at=time.time())
     report.stopwatch = measure(ws.journal.entries(), lab.id)
     return report

@@ -343,3 +343,13 @@ def test_the_strict_build_stops_on_a_lab_the_kit_cannot_load(tmp_path: Path) -> 
     flagged = [line for line in output.splitlines() if re.match(r"^(WARNING|ERROR)\b", line)]
     assert len(flagged) == 1 and flagged[0].endswith(f": {raised.value}"), output
     assert "Traceback" not in output
+
+
+def test_the_cli_reference_lists_the_just_recipes_learners_type() -> None:
+    found = dict(site_cli.recipes(REPO / "templates" / "minitutor" / "project" / "Justfile"))
+    assert "just release VERSION" in found and "just rollback *ARGS" in found
+    assert found["just smoke-portal"].startswith("Check the served API")
+    for lang, title in (("en", "## Recipes in your workspace"),
+                        ("es", "## Recetas de tu espacio de trabajo")):
+        section = "\n".join(site_cli.recipes_section(lang))
+        assert title in section and "`just smoke-portal`" in section

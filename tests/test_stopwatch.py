@@ -136,3 +136,22 @@ def test_a_break_of_one_release_lists_it_as_its_only_broken_release(tmp_path):
     watch = measure(shift(journal_of(tmp_path, story()[:4]), {}), "38-01")
     assert watch.broken_release == "1.2.3" and watch.broken_releases == ["1.2.3"]
     assert watch.state == "impact" and watch.rollbacks_to_broken == 0
+
+
+def test_the_timeline_marks_every_phase_and_rollback_attempt_in_order(tmp_path):
+    journal = journal_of(tmp_path, story())
+    times = {1: 0, 2: 1, 3: 10, 4: 12, 5: 12.5, 6: 40, 7: 60, 8: 61, 9: 70, 10: 80, 11: 86,
+             12: 86.1, 13: 86.4, 14: 200, 15: 210, 16: 300}
+    watch = measure(shift(journal, times), "38-01")
+    assert watch.acknowledge_s == watch.first_action_s == 28.0
+    assert [(m["what"], m["at_s"]) for m in watch.timeline] == [
+        ("impact", 0.0), ("detected", 0.5), ("acknowledged", 28.0), ("rollback", 49.0),
+        ("rollback", 74.1), ("mitigated", 74.4), ("resolved", 288.0)]
+    failed, done = (m for m in watch.timeline if m["what"] == "rollback")
+    assert failed["outcome"] == "failed" and done["outcome"] == "ok"
+    assert done["mode"] == "rebuild"
+
+
+def test_no_impact_no_timeline(tmp_path):
+    watch = measure(shift(journal_of(tmp_path, story()[:3]), {}), "38-01")
+    assert watch.timeline == [] and watch.acknowledge_s is None

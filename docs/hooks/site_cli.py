@@ -14,7 +14,9 @@ import html
 import json
 import os
 import re
+import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -93,6 +95,7 @@ def format_help(parser: argparse.ArgumentParser) -> str:
 def cli_reference(parser: argparse.ArgumentParser, lang: str) -> str:
     words = TEXT[lang]
     lines = [f"# {words['cli_title']}", "", words["cli_intro"], "", words["cli_usage"], ""]
+    lines += recipes_section(lang)
     commands = walk_parser(parser)
     for command in commands:
         level = "#" * min(2 + max(command.depth - 1, 0), 6)
@@ -110,6 +113,48 @@ def cli_reference(parser: argparse.ArgumentParser, lang: str) -> str:
     lines += exit_codes_section(exit_codes(), lang)
     lines += json_section(commands, lang)
     return "\n".join(lines)
+
+
+# ------------------------------------------------------- the workspace's recipes
+
+
+def recipes(justfile: Path) -> list[tuple[str, str]]:
+    """``(usage, doc)`` of every recipe of ``justfile``, as the kit's `just` reads it."""
+    from labkit.paths import bin_dir
+
+    just = bin_dir() / "just"
+    proc = subprocess.run([str(just) if just.exists() else "just", "--justfile", str(justfile),
+                           "--dump", "--dump-format", "json"],
+                          capture_output=True, text=True, timeout=30)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{justfile}: just could not read it: {proc.stderr.strip()}")
+    found = []
+    for name, recipe in sorted(json.loads(proc.stdout)["recipes"].items()):
+        if recipe.get("private") or name.startswith("_"):
+            continue
+        params = " ".join(("*" if p["kind"] == "star" else "+" if p["kind"] == "plus" else "")
+                          + p["name"] for p in recipe["parameters"])
+        found.append((f"just {name} {params}".rstrip(), recipe.get("doc") or ""))
+    return found
+
+
+def recipes_section(lang: str) -> list[str]:
+    """The `just` recipes learners type inside their workspace, from each template."""
+    from labkit.paths import templates_dir
+
+    words = TEXT[lang]
+    justfiles = sorted(templates_dir().glob("*/project/Justfile"))
+    if not justfiles:
+        return []
+    lines = [f"## {words['recipes_title']}", "", words["recipes_intro"], ""]
+    for justfile in justfiles:
+        template = justfile.parent.parent.name
+        lines += [words["recipes_template"].format(template=template), "",
+                  f"| {words['recipes_col_recipe']} | {words['recipes_col_does']} |",
+                  "| --- | --- |"]
+        lines += [f"| `{usage}` | {_literal(doc)} |" for usage, doc in recipes(justfile)]
+        lines.append("")
+    return lines
 
 
 # ------------------------------------------------------------------ exit codes

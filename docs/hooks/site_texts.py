@@ -44,6 +44,13 @@ TEXT: dict[str, dict[str, str]] = {
         "col_code": "Code",
         "col_name": "Name",
         "col_meaning": "Meaning",
+        "recipes_title": "Recipes in your workspace",
+        "recipes_intro": "Inside a workspace (`lab shell LAB` opens one with the tools on "
+        "PATH) you operate the service with its own `just` recipes. This table is read from "
+        "the template's Justfile when the site is built.",
+        "recipes_template": "Template `{template}`:",
+        "recipes_col_recipe": "Recipe",
+        "recipes_col_does": "What it does",
         "json_title": "JSON output",
         "json_intro": "With `--json`, a command prints its result as one JSON object "
         "instead of the human view. Every such object is the same envelope:",
@@ -92,6 +99,14 @@ TEXT: dict[str, dict[str, str]] = {
         "col_code": "Código",
         "col_name": "Nombre",
         "col_meaning": "Significado",
+        "recipes_title": "Recetas de tu espacio de trabajo",
+        "recipes_intro": "Dentro de un espacio de trabajo (`lab shell LAB` abre uno con las "
+        "herramientas en el PATH) manejas el servicio con sus propias recetas de `just`. Esta "
+        "tabla se lee del Justfile de la plantilla al construir el sitio; la descripción de "
+        "cada receta está en inglés, como en el propio Justfile.",
+        "recipes_template": "Plantilla `{template}`:",
+        "recipes_col_recipe": "Receta",
+        "recipes_col_does": "Qué hace",
         "json_title": "Salida JSON",
         "json_intro": "Con `--json`, un comando imprime su resultado como un objeto JSON "
         "en lugar de la vista para personas. Todos esos objetos tienen el mismo sobre:",

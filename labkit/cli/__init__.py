@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from labkit.cli.render import set_command
+    from labkit.i18n import use
+
+    use(getattr(args, "lang", None))
 
     set_command(command_path(parser, sys.argv[1:] if argv is None else argv))
     from labcore.errors import LabError

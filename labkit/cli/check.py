@@ -13,7 +13,7 @@ def register(sub, common) -> None:
                        "records in notes/breaks.md for the lab's bug-id (a diff fix is applied "
                        "to the broken state in a scratch copy and must pass the checks), verify "
                        "the journal and report the incident's phases. Exit 0 when resolved.")
-    add_lab_arguments(p, common)
+    add_lab_arguments(p, common, lang=True)
     p.add_argument("--no-verify-diff", action="store_true",
                    help="judge a diff fix by its shape only, without applying it")
     p.set_defaults(run=run)
@@ -22,7 +22,8 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from labkit.cli._lab import require_started, resolve
     from labkit.cli.render import print_json
-    from labkit.cli.report import render_check
+    from labkit.cli.views import render_check
+    from labkit.i18n import lang
     from labkit.verdict import check_lab
 
     target = resolve(args)
@@ -31,5 +32,5 @@ def run(args) -> int:
     if args.json:
         print_json(report.as_dict())
     else:
-        render_check(report)
+        render_check(report, lang(args.lang))
     return EXIT_OK if report.resolved else EXIT_FAIL

@@ -146,7 +146,7 @@ def _table(data: list[dict], out: str | None) -> None:
 
     table = Table(title="cohort grades (detect, mitigate, resolve: seconds from the impact)",
                   title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    right = {"detect", "mitigate", "resolve", "hints", "score"}
+    right = {"detect", "acknowledge", "mitigate", "resolve", "hints", "score"}
     for name in LEARNER_HEADER:
         table.add_column(name, justify="right" if name in right else "left",
                          overflow="fold", min_width=8 if name in ("learner", "flags") else None)

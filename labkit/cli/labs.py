@@ -8,12 +8,14 @@ from labcore.errors import EXIT_FAIL, EXIT_OK
 def register(sub, common) -> None:
     p = sub.add_parser("list", parents=[common.json], help="list the labs",
                        description="List the labs of the kit.")
-    p.add_argument("--lang", choices=("en", "es"), default="en")
+    p.add_argument("--lang", choices=("en", "es"), default=None,
+                   help="language of the titles (default: $LAB_LANG, else en)")
     p.set_defaults(run=run_list)
     p = sub.add_parser("show", parents=[common.json], help="show a lab's brief",
                        description="Show a lab's brief (its README) in English or Spanish.")
     p.add_argument("lab", metavar="LAB", help="lab id, e.g. 38-01")
-    p.add_argument("--lang", choices=("en", "es"), default="en")
+    p.add_argument("--lang", choices=("en", "es"), default=None,
+                   help="language of the brief (default: $LAB_LANG, else en)")
     p.set_defaults(run=run_show)
 
 
@@ -24,7 +26,9 @@ def run_list(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import console, warn
     from labkit.errors import LabError
+    from labkit.i18n import lang
 
+    args.lang = lang(args.lang)
     labs, broken = [], []
     for directory in lab_dirs():
         try:
@@ -55,12 +59,15 @@ def run_show(args) -> int:
     from labkit.catalog import get
     from labkit.cli.render import print_json
     from labkit.console import console
+    from labkit.i18n import lang
 
+    args.lang = lang(args.lang)
     lab = get(args.lab)
     text = lab.readme(args.lang).read_text(encoding="utf-8")
     if args.json:
         print_json({"id": lab.id, "lang": args.lang, "title": lab.spec.title.get(args.lang),
                     "readme": text})
         return EXIT_OK
-    console.print(Markdown(text))
+    # Markdown wraps its own lines; a soft-wrapping console would cut list items.
+    console.print(Markdown(text), soft_wrap=False)
     return EXIT_OK

@@ -1,76 +1,38 @@
-"""Rendering the checker's reports for people."""
+"""lab report LAB --html FILE"""
 
 from __future__ import annotations
 
-from rich.table import Table
-
-from labkit.console import console
-
-
-def seconds(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value < 120:
-        return f"{value:.1f} s"
-    minutes, secs = divmod(int(round(value)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+from labcore.errors import EXIT_FAIL, EXIT_OK
+from labkit.cli._lab import add_lab_arguments
 
 
-def stopwatch_table(watch: dict, reference: dict | None = None) -> Table:
-    table = Table(title="incident stopwatch", title_justify="left")
-    table.add_column("phase")
-    table.add_column("yours", justify="right")
-    table.add_column("reference", justify="right")
-    ref = reference or {}
-    table.add_row("time to detect", seconds(watch["detect_s"]),
-                  f"by {watch['detected_by']}" if watch.get("detected_by") else "")
-    table.add_row("time to mitigate (MTTR)", seconds(watch["mitigate_s"]),
-                  f"flip {seconds(ref.get('flip_s'))}" if ref else "")
-    table.add_row("time to resolve", seconds(watch["resolve_s"]), "")
-    mode = watch.get("rollback_mode")
-    if mode:
-        rollback = f"{mode} {seconds(watch['rollback_s'])}"
-    elif watch.get("rollback_failures"):
-        rollback = f"failed x{watch['rollback_failures']}"
-    else:
-        rollback = "-"
-    table.add_row("rollback", rollback,
-                  f"flip {seconds(ref.get('flip_s'))} / rebuild {seconds(ref.get('rebuild_s'))}"
-                  if ref else "")
-    table.add_row("hints used", str(watch["hints_used"]), "")
-    return table
+def register(sub, common) -> None:
+    p = sub.add_parser("report", parents=[common.learner],
+                       help="write the recovery as one self-contained HTML page",
+                       description="Run the lab's check (as `lab check` does) and write one "
+                       "HTML page with the incident's timeline drawn as SVG, the checks, the "
+                       "record's verdict and the score. The page loads nothing from anywhere.")
+    add_lab_arguments(p, common, lang=True)
+    p.add_argument("--html", metavar="FILE", required=True, help="where to write the page")
+    p.add_argument("--no-verify-diff", action="store_true",
+                   help="judge a diff fix by its shape only, without applying it")
+    p.set_defaults(run=run)
 
 
-def render_check(report) -> None:
-    data = report.as_dict()
-    table = Table(title=f"lab {data['lab']} checks", title_justify="left")
-    table.add_column("")
-    table.add_column("check")
-    table.add_column("detail")
-    for check in data["checks"]:
-        mark = "[lab.pass]PASS[/]" if check["passed"] else "[lab.fail]FAIL[/]"
-        table.add_row(mark, check["name"], "" if check["passed"] else check["message"])
-    console.print(table)
-    record = data["record"]
-    if record["valid"]:
-        console.print("[lab.pass]record valid[/]")
-    else:
-        console.print(f"[lab.fail]record invalid[/] ({len(record['errors'])} error(s))")
-    for kind, items in (("error", record["errors"]), ("warning", record["warnings"])):
-        for item in items:
-            where = item["file"] + (f":{item['line']}" if item.get("line") else "")
-            field = f" {item['field']}:" if item.get("field") else ""
-            style = "lab.fail" if kind == "error" else "lab.warn"
-            console.print(f"  {kind}: {where}{field} {item['message']}", style=style,
-                          markup=False)
-    console.print(stopwatch_table(data["stopwatch"], data["reference"]))
-    journal = data["journal"]
-    if journal["intact"]:
-        console.print(f"journal: [lab.pass]intact[/] ({journal['lines']} entries)")
-    else:
-        console.print(f"journal: [lab.fail]tampered[/]: {journal['message']}")
-    verdict = ("[lab.pass]resolved[/]" if data["resolved"] else
-               "[lab.warn]recovered, not resolved yet[/]" if data["recovered"] else
-               "[lab.fail]not recovered yet[/]")
-    console.print(f"verdict: {verdict}")
+def run(args) -> int:
+    from pathlib import Path
+
+    from labkit.cli._lab import require_started, resolve
+    from labkit.console import say
+    from labkit.i18n import lang, t
+    from labkit.report_html import render
+    from labkit.runtime.fsutil import atomic_write_bytes
+    from labkit.verdict import check_lab
+
+    target = resolve(args)
+    ws = require_started(target)
+    report = check_lab(target.lab, ws, verify_diff=not args.no_verify_diff)
+    out = Path(args.html)
+    atomic_write_bytes(out, render(report.as_dict(), lang(args.lang)).encode("utf-8"))
+    say(t("html.written", path=out))
+    return EXIT_OK if report.resolved else EXIT_FAIL

@@ -11,7 +11,7 @@ def register(sub, common) -> None:
                        help="scaffold a learner's workspace and release the lab's baseline",
                        description="Scaffold learners/NAME/phase-NN/ from the lab's template (its "
                        "own git repo), then tag, build and deploy each baseline release.")
-    add_lab_arguments(p, common)
+    add_lab_arguments(p, common, lang=True)
     p.set_defaults(run=run)
 
 
@@ -19,6 +19,7 @@ def run(args) -> int:
     from labkit.cli._lab import resolve
     from labkit.cli.render import print_json
     from labkit.console import say
+    from labkit.i18n import t
     from labkit.lifecycle import start
 
     target = resolve(args)
@@ -31,8 +32,9 @@ def run(args) -> int:
                     "seconds": round(result.seconds, 3)})
         return EXIT_OK
     if not result.created:
-        say(f"[start] lab {target.lab.id} is already started for {target.learner} "
-            f"in {result.workspace}")
-    say(f"[start] {result.serving} is serving; artifacts kept: {', '.join(result.artifacts)}"
+        say(t("start.already", lab=target.lab.id, learner=target.learner,
+              workspace=result.workspace))
+    say(t("start.serving", version=result.serving, artifacts=", ".join(result.artifacts))
         + (f" ({result.seconds:.1f} s)" if result.created else ""))
+    say(t("shell.next", lab=target.lab.id), style="lab.hint")
     return EXIT_OK

@@ -8,12 +8,16 @@ from labcore.errors import EXIT_OK
 def register(sub, common) -> None:
     p = sub.add_parser("status", parents=[common.workspace, common.json],
                        help="show the serving release, artifacts and supervisor")
+    p.add_argument("--lang", choices=("en", "es"), default=None,
+                   help="language of the view (default: $LAB_LANG, else en)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     from labkit.cli.render import print_json
-    from labkit.console import console
+    from labkit.console import say
+    from labkit.i18n import lang as language
+    from labkit.i18n import t
     from labkit.runtime.layout import Workspace
     from labkit.runtime.status import runtime_status
 
@@ -28,29 +32,33 @@ def run(args) -> int:
     if args.json:
         print_json(data)
         return EXIT_OK
+    lang = language(args.lang)
     sup = data["supervisor"]
     if sup["running"]:
-        console.print(f"supervisor: running (pid {sup['pid']}) at {sup['url']}", markup=False)
-        console.print(f"serving:    {data['serving'] or 'nothing'}", markup=False)
+        say(t("status.running", lang, pid=sup["pid"], url=sup["url"]))
+        say(t("status.serving", lang, version=data["serving"] or t("status.nothing", lang)))
     else:
         was = sup.get("was_serving")
-        console.print("supervisor: [lab.fail]not running[/]"
-                      + (f" (it was serving {was}; `lab serve` brings it back)" if was else ""))
+        say(t("status.stopped_was", lang, version=was) if was else t("status.stopped", lang),
+            style="lab.fail")
     prev = data["previous"]
     if prev:
-        state = "artifact kept" if data["rollback_available"] else "[lab.fail]artifact gone[/]"
-        console.print(f"rollback:   {prev} ({state})")
+        kept = data["rollback_available"]
+        say(t("status.rollback_kept" if kept else "status.rollback_gone", lang, version=prev),
+            style=None if kept else "lab.fail")
     else:
-        console.print("rollback:   no previous release")
-    console.print(f"artifacts:  {', '.join(data['artifacts']) or 'none'}", markup=False)
+        say(t("status.rollback_none", lang))
+    say(t("status.artifacts", lang, names=", ".join(data["artifacts"]) or
+          t("status.nothing", lang)))
     lab = data["lab"]
     if lab and lab.get("break_active"):
-        console.print(f"break:      [lab.fail]{lab['lab']} active[/] for "
-                      f"{_duration(lab['break_active_s'])} (broken release {lab['release']})")
+        say(t("status.break_active", lang, lab=lab["lab"],
+              duration=_duration(lab["break_active_s"]), release=lab["release"]),
+            style="lab.fail")
     elif lab and lab.get("break_resolved"):
-        console.print(f"break:      {lab['lab']} resolved")
+        say(t("status.break_resolved", lang, lab=lab["lab"]))
     elif lab:
-        console.print(f"lab:        {lab['lab']} (no break active)", markup=False)
+        say(t("status.no_break", lang, lab=lab["lab"]))
     return EXIT_OK
 
 

@@ -12,6 +12,8 @@ def register(sub, common) -> None:
                        "impact, detected, mitigated, resolved. On a terminal it keeps updating "
                        "while the break is active; --json prints the phases once.")
     p.add_argument("--once", action="store_true", help="print once instead of a live clock")
+    p.add_argument("--lang", choices=("en", "es"), default=None,
+                   help="language of the view (default: $LAB_LANG, else en)")
     p.set_defaults(run=run)
 
 
@@ -21,13 +23,28 @@ def _lab_id(ws) -> str | None:
     return (labstate.lab_info(ws.root) or {}).get("lab")
 
 
+def _reference(lab_id: str | None) -> dict | None:
+    """The lab's reference figures, when the lab is known to this kit."""
+    from labkit.catalog import get
+    from labkit.errors import LabError
+
+    if lab_id is None:
+        return None
+    try:
+        ref = get(lab_id).spec.reference
+    except LabError:
+        return None
+    return {"flip_s": ref.flip_s, "rebuild_s": ref.rebuild_s}
+
+
 def run(args) -> int:
     import time
 
     from checker.stopwatch import measure
     from labkit.cli.render import print_json
-    from labkit.cli.report import stopwatch_table
+    from labkit.cli.views import render_stopwatch
     from labkit.console import console
+    from labkit.i18n import lang as language
     from labkit.runtime.layout import Workspace
 
     ws = Workspace.find(args.workspace)
@@ -36,16 +53,14 @@ def run(args) -> int:
         print_json(measure(ws.journal.entries(), lab).as_dict())
         return EXIT_OK
 
-    def view():
-        from rich.console import Group
-        from rich.text import Text
+    chosen = language(args.lang)
+    reference = _reference(lab)
 
+    def view():
         watch = measure(ws.journal.entries(), lab).as_dict()
-        head = Text(f"lab {watch['lab'] or '-'}: {watch['state']}", style="lab.title")
-        if watch["impact_at"] and watch["state"] not in ("mitigated", "resolved"):
-            running = time.time() - watch["impact_at"]
-            head.append(f"  users affected for {running:,.1f} s", style="lab.fail")
-        return Group(head, stopwatch_table(watch)), watch
+        running = (time.time() - watch["impact_at"] if watch["impact_at"]
+                   and watch["state"] not in ("mitigated", "resolved") else None)
+        return render_stopwatch(watch, reference, chosen, running), watch
 
     renderable, watch = view()
     if args.once or not console.is_terminal or watch["state"] in ("no break", "resolved"):

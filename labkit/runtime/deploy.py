@@ -116,6 +116,8 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
                 command = "lab rollback " + (f"--to {target} " if to else "") + "--rebuild"
                 last = _last_available(ws, current)
                 raise NoRollbackPath(
+                    t("rollback.to_pruned", version=target, name=ws.artifact_name(target),
+                      artifacts=ws.artifacts.name) if to else
                     t("rollback.no_prior_tag", last=last),
                     hint=t("rollback.rebuild_hint", version=target, tag=ws.spec.tag(target),
                            estimate=rebuild_estimate(ws), command=command),

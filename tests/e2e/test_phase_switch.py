@@ -15,7 +15,7 @@ def test_switching_labs_sets_the_other_aside_and_brings_it_back(tmp_path):
     ws = home / "phase-38"
     try:
         lab("start", "38-01", cwd=tmp_path, env=env)
-        lab("hint", "38-01", cwd=ws, env=env)
+        lab("smoke", cwd=ws, env=env)  # evidence of 38-01 in its journal
         (ws / "notes" / "breaks.md").write_text("notes of eva\n")
         journal = (ws / ".lab" / "journal.jsonl").read_text()
 

@@ -102,3 +102,16 @@ def test_rollback_with_no_history_says_so(built):
     proc = lab("rollback", cwd=built, check=False)
     assert proc.returncode == 3
     assert "no previous release" in proc.stderr
+
+
+def test_rollback_to_a_pruned_release_says_it_was_pruned_and_how_to_rebuild(built):
+    lab("deploy", "1.0.1", cwd=built)
+    lab("deploy", "1.0.2", cwd=built)
+    lab("artifacts", "prune", "--keep", "1", cwd=built)
+    proc = lab("rollback", "--to", "1.0.0", cwd=built, check=False)
+    assert proc.returncode == 3
+    first, hint = proc.stderr.splitlines()[:2]
+    assert first == ("[rollback] ERROR: the artifact of 1.0.0 (mini-1.0.0.tar) is no longer in "
+                     "artifacts/: it was pruned, so going back to 1.0.0 is a rebuild, not a flip")
+    assert hint.endswith("run: lab rollback --to 1.0.0 --rebuild")
+    assert served_version(built) == "1.0.2"

@@ -26,7 +26,6 @@ def run(args) -> int:
     data["lab"] = lab_status(ws.root)
     for problem in data.get("state_problems", []):
         from labkit.console import warn
-        from labkit.i18n import t
 
         warn(t("state.router_unreadable", error=problem))
     if args.json:

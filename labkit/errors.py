@@ -7,48 +7,24 @@ Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from pathlib import Path
+from labcore.errors import (
+    EXIT_FAIL,
+    EXIT_LOCKED,
+    EXIT_NO_ROLLBACK,
+    EXIT_OK,
+    EXIT_USAGE,
+    DataError,
+    LabError,
+    LockTimeout,
+    UsageError,
+    located,
+)
 
-from checker.errors import located
-
-# Named exit codes.
-EXIT_OK = 0
-EXIT_FAIL = 1
-EXIT_USAGE = 2
-EXIT_NO_ROLLBACK = 3
-EXIT_LOCKED = 4
-
-
-class LabError(Exception):
-    """A problem the user can act on; ``str(err)`` is one plain sentence."""
-
-    exit_code = EXIT_FAIL
-
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
-
-
-class UsageError(LabError):
-    exit_code = EXIT_USAGE
-
-
-class DataError(LabError):
-    """Bad content in a file the user or an author wrote."""
-
-    def __init__(
-        self,
-        path: Path | str,
-        message: str,
-        *,
-        line: int | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.path = str(path)
-        self.line = line
-        self.field = field
-        self.detail = message
-        super().__init__(located(path, message, line=line, field=field))
+__all__ = [
+    "EXIT_FAIL", "EXIT_LOCKED", "EXIT_NO_ROLLBACK", "EXIT_OK", "EXIT_USAGE", "ArtifactError",
+    "BuildError", "DataError", "DeployError", "LabError", "LabNotFound", "LockTimeout",
+    "NoRollbackPath", "SupervisorError", "UsageError", "WorkspaceError", "located",
+]
 
 
 class WorkspaceError(LabError):
@@ -71,10 +47,6 @@ class NoRollbackPath(LabError):
     """Rollback has nothing to flip back to."""
 
     exit_code = EXIT_NO_ROLLBACK
-
-
-class LockTimeout(LabError):
-    exit_code = EXIT_LOCKED
 
 
 class SupervisorError(LabError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from checker.records.model import MAX_RECORDS
 from labcore.errors import DataError
 from labcore.strict import LineIndex
 
@@ -59,6 +60,10 @@ def _dedent(line: str, n: int) -> str:
 def blocks(path: Path, text: str) -> list[Block]:
     """The fenced yaml blocks of ``text`` in order, or the whole text when it has none."""
     found: list[Block] = []
+    for number, m in enumerate(_CANDIDATE.finditer(text), start=1):
+        if number > MAX_RECORDS:  # refused before any Markdown parsing
+            raise DataError(path, f"the file holds more than {MAX_RECORDS} ```yaml blocks; "
+                            "keep the records in a few", line=text.count("\n", 0, m.start()) + 1)
     if _CANDIDATE.search(text):
         lines = text.split("\n")
         for token in _markdown().parse(text):
@@ -69,6 +74,9 @@ def blocks(path: Path, text: str) -> list[Block]:
             if lang not in ("yaml", "yml"):
                 continue
             start, end = token.map
+            if len(found) >= MAX_RECORDS:
+                raise DataError(path, f"the file holds more than {MAX_RECORDS} {token.markup}"
+                                f"{lang} blocks; keep the records in a few", line=start + 1)
             fence = token.markup
             closed = end - 1 > start and end - 1 < len(lines) and _closes(lines[end - 1], fence)
             if not closed:

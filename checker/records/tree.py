@@ -19,7 +19,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from checker.records.fences import Block, blocks
 from checker.records.model import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_RECORDS, Record, describe
 from labcore.errors import DataError
-from labcore.strict import Refused, Rules, compose, plain, read_text
+from labcore.strict import Budget, Refused, Rules, compose, plain, read_text
 from labcore.strict.yamldoc import Unreadable, shown
 
 RULES = Rules(
@@ -45,10 +45,11 @@ def key_name(key: Any) -> str:
     return str(key)
 
 
-def _compose(path: Path, block: Block) -> Node | None:
+def _compose(path: Path, block: Block, budget: Budget) -> Node | None:
     hint = _PROSE_HINT if not block.fenced and _PROSE_LINE.search(block.text) else ""
     try:
-        return compose(block.text, path, lines=block.lines, rules=RULES, syntax_hint=hint)
+        return compose(block.text, path, lines=block.lines, rules=RULES, syntax_hint=hint,
+                       budget=budget)
     except Refused as exc:  # a duplicated key
         in_record = exc.kinds == ("seq", "map")
         where = "this record" if in_record else "the same mapping"
@@ -68,8 +69,8 @@ def _value(path: Path, block: Block, node: Node) -> Any:
         raise DataError(path, str(exc), line=block.line_at(exc.node.start_mark.index)) from None
 
 
-def _block_records(path: Path, block: Block, count: int) -> list[Record]:
-    root = _compose(path, block)
+def _block_records(path: Path, block: Block, count: int, budget: Budget) -> list[Record]:
+    root = _compose(path, block, budget)
     if root is None:
         return []
     where = "the file" if not block.fenced else "this yaml block"
@@ -136,8 +137,9 @@ def parse_records(path: Path | str) -> list[Record]:
         raise DataError(path, "the file is empty; it should hold a YAML list of records", line=1)
     found = blocks(path, text)
     records: list[Record] = []
+    budget = Budget()  # one count of values for the whole file
     for block in found:
-        records.extend(_block_records(path, block, len(records)))
+        records.extend(_block_records(path, block, len(records), budget))
     if not records:
         first = found[0]
         where = "its ```yaml blocks are empty" if first.fenced else "it holds only comments"

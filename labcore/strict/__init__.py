@@ -20,9 +20,10 @@ from labcore.strict.document import (
 )
 from labcore.strict.files import KIB, MIB, LineIndex, decode, read_bytes, read_text
 from labcore.strict.jsondoc import load_json, load_jsonl, parse_json
-from labcore.strict.yamldoc import Refused, Rules, compose, compose_strict, plain
+from labcore.strict.yamldoc import Budget, Refused, Rules, compose, compose_strict, plain
 
 __all__ = [
+    "Budget",
     "KIB",
     "MIB",
     "LineIndex",

@@ -35,6 +35,7 @@ from labcore.strict.yamlsyntax import explain
 
 MAX_DEPTH = 50
 MAX_NODES = 20_000
+MAX_LINES = 20_000
 
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -55,6 +56,15 @@ class Rules:
     one_document: str = "keep everything in one document"
     max_depth: int = MAX_DEPTH
     max_nodes: int = MAX_NODES
+    max_lines: int = MAX_LINES
+
+
+class Budget:
+    """Values composed so far, shared by the documents of one file (its fenced blocks)."""
+
+    def __init__(self) -> None:
+        self.used = 0
+        self.lines = 0
 
 
 class Refused(Exception):
@@ -95,11 +105,11 @@ class _StrictComposer(Composer):
     """ruamel's composer, refusing what strict documents may not hold as it goes."""
 
     rules: Rules = Rules()
+    budget: Budget = Budget()
 
     def __init__(self, loader: Any = None) -> None:
         super().__init__(loader)
         self._documents = 0
-        self._nodes = 0
         self._path: list[Any] = []
         self._kinds: list[str] = []
         self._keys: dict[int, dict[str, int]] = {}
@@ -132,8 +142,8 @@ class _StrictComposer(Composer):
         if kind is not None and tag is not None and str(tag) not in _ALLOWED_TAGS[kind]:
             raise Refused(f"the YAML tag '{_tag_name(str(tag))}' is not allowed in "
                           f"{rules.noun}; remove it", at)
-        self._nodes += 1
-        if self._nodes > rules.max_nodes:
+        self.budget.used += 1
+        if self.budget.used > rules.max_nodes:
             raise Refused(f"the file holds more than {rules.max_nodes} values, far more than "
                           f"{rules.noun} need; shorten it", at)
         is_key = isinstance(parent, MappingNode) and index is None
@@ -168,29 +178,38 @@ class _StrictComposer(Composer):
         seen[key] = at if at is not None else 0
 
 
-def _yaml(rules: Rules) -> YAML:
+def _yaml(rules: Rules, budget: Budget) -> YAML:
     yaml = YAML(typ="safe", pure=True)
-    yaml.Composer = type("Composer", (_StrictComposer,), {"rules": rules})
+    yaml.Composer = type("Composer", (_StrictComposer,), {"rules": rules, "budget": budget})
     yaml.max_depth = None
     return yaml
 
 
 def compose(text: str, path: Path | str, *, lines: LineIndex | None = None,
-            rules: Rules = DEFAULT_RULES, syntax_hint: str = "") -> Node | None:
+            rules: Rules = DEFAULT_RULES, syntax_hint: str = "",
+            budget: Budget | None = None) -> Node | None:
     """The node tree of the one document in ``text`` (None when it holds none).
 
     ``lines`` turns offsets in ``text`` into file lines (by default text is the
     whole file). ``syntax_hint`` is added to a syntax error's sentence.
+    ``budget`` counts values against ``rules.max_nodes`` across several calls.
     Raises DataError, or :class:`Refused` for a duplicated key (so the caller
     can word it; :func:`compose_strict` words it for everyone else).
     """
     lines = lines or LineIndex(text)
+    budget = budget or Budget()
+    newlines = text.count("\n")
+    if budget.lines + newlines > rules.max_lines:
+        over = max(rules.max_lines - budget.lines, 0)
+        raise DataError(path, f"the YAML runs past {rules.max_lines} lines, far more than "
+                        f"{rules.noun} need; shorten it", line=lines.first_line + over)
+    budget.lines += newlines
     bad = _NON_PRINTABLE.search(text)
     if bad:
         raise DataError(
             path, f"the control character U+{ord(bad.group()):04X} is not allowed in YAML; "
             "remove it", line=lines.line_at(bad.start()))
-    yaml = _yaml(rules)
+    yaml = _yaml(rules, budget)
     try:
         nodes = list(yaml.compose_all(text))
     except Refused as exc:

@@ -72,9 +72,11 @@ class Refused(Exception):
     the collections enclosing it ("seq", "map"), outermost first."""
 
     def __init__(self, message: str, index: int | None, *, key: str | None = None,
-                 first: int | None = None, path: tuple = (), kinds: tuple = ()) -> None:
+                 first: int | None = None, path: tuple = (), kinds: tuple = (),
+                 field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
         self.index = index
         self.key = key
         self.first = first
@@ -129,30 +131,31 @@ class _StrictComposer(Composer):
         rules = self.rules
         event = self.parser.peek_event()
         at = _index(event)
+        is_key = isinstance(parent, MappingNode) and index is None
+        part = "?" if is_key else index.value if isinstance(index, ScalarNode) else index
+        here = dotted([*self._path, part]) or None
         if isinstance(event, AliasEvent):
             raise Refused(f"the alias '*{event.anchor}' is not allowed in {rules.noun}; "
-                          "write the value out", at)
+                          "write the value out", at, field=here)
         if event.anchor is not None:
             raise Refused(f"the anchor '&{event.anchor}' is not allowed in {rules.noun}; "
-                          "write the value out", at)
+                          "write the value out", at, field=here)
         kind = ("scalar" if isinstance(event, ScalarEvent) else
                 "map" if isinstance(event, MappingStartEvent) else
                 "seq" if isinstance(event, SequenceStartEvent) else None)
         tag = getattr(event, "tag", None)
         if kind is not None and tag is not None and str(tag) not in _ALLOWED_TAGS[kind]:
             raise Refused(f"the YAML tag '{_tag_name(str(tag))}' is not allowed in "
-                          f"{rules.noun}; remove it", at)
+                          f"{rules.noun}; remove it", at, field=here)
         self.budget.used += 1
         if self.budget.used > rules.max_nodes:
-            raise Refused(f"the file holds more than {rules.max_nodes} values, far more than "
-                          f"{rules.noun} need; shorten it", at)
-        is_key = isinstance(parent, MappingNode) and index is None
+            raise Refused(f"the file holds more than {rules.max_nodes} values, the most this "
+                          f"kit reads in {rules.noun}; shorten it", at, field=here)
         if kind in ("map", "seq"):
             if len(self._kinds) + 1 > rules.max_depth:
                 raise Refused(f"the values are nested more than {rules.max_depth} levels deep",
-                              at)
-            part = index.value if isinstance(index, ScalarNode) else index
-            self._path.append("?" if is_key else part)
+                              at, field=here)
+            self._path.append(part)
             self._kinds.append(kind)
         try:
             node = super().compose_node(parent, index)
@@ -169,7 +172,8 @@ class _StrictComposer(Composer):
     def _check_key(self, mapping: MappingNode, node: ScalarNode, at: int | None) -> None:
         key = node.value
         if key == "<<" and not node.style:
-            raise Refused(f"merge keys ('<<') are not allowed in {self.rules.noun}", at)
+            raise Refused(f"merge keys ('<<') are not allowed in {self.rules.noun}", at,
+                          field=dotted(self._path) or None)
         seen = self._keys.setdefault(id(mapping), {})
         if key in seen:
             raise Refused(f"the key '{shown(key)}' appears twice in the same mapping", at,
@@ -187,12 +191,13 @@ def _yaml(rules: Rules, budget: Budget) -> YAML:
 
 def compose(text: str, path: Path | str, *, lines: LineIndex | None = None,
             rules: Rules = DEFAULT_RULES, syntax_hint: str = "",
-            budget: Budget | None = None) -> Node | None:
+            budget: Budget | None = None, name_fields: bool = False) -> Node | None:
     """The node tree of the one document in ``text`` (None when it holds none).
 
     ``lines`` turns offsets in ``text`` into file lines (by default text is the
     whole file). ``syntax_hint`` is added to a syntax error's sentence.
     ``budget`` counts values against ``rules.max_nodes`` across several calls.
+    With ``name_fields``, a refusal names the field (dotted path) it is in.
     Raises DataError, or :class:`Refused` for a duplicated key (so the caller
     can word it; :func:`compose_strict` words it for everyone else).
     """
@@ -201,8 +206,8 @@ def compose(text: str, path: Path | str, *, lines: LineIndex | None = None,
     newlines = text.count("\n")
     if budget.lines + newlines > rules.max_lines:
         over = max(rules.max_lines - budget.lines, 0)
-        raise DataError(path, f"the YAML runs past {rules.max_lines} lines, far more than "
-                        f"{rules.noun} need; shorten it", line=lines.first_line + over)
+        raise DataError(path, f"the YAML runs past {rules.max_lines} lines, the most this kit "
+                        f"reads in {rules.noun}; shorten it", line=lines.first_line + over)
     budget.lines += newlines
     bad = _NON_PRINTABLE.search(text)
     if bad:
@@ -215,7 +220,8 @@ def compose(text: str, path: Path | str, *, lines: LineIndex | None = None,
     except Refused as exc:
         if exc.key is not None:
             raise
-        raise DataError(path, exc.message, line=lines.line_at(exc.index)) from None
+        raise DataError(path, exc.message, line=lines.line_at(exc.index),
+                        field=exc.field if name_fields else None) from None
     except MarkedYAMLError as exc:
         message, index = explain(exc, noun=rules.noun, one_document=rules.one_document)
         raise DataError(path, message + syntax_hint, line=lines.line_at(index)) from None
@@ -230,7 +236,7 @@ def compose_strict(text: str, path: Path | str, *, lines: LineIndex | None = Non
     """:func:`compose`, a duplicated key worded with the dotted path of its mapping."""
     lines = lines or LineIndex(text)
     try:
-        return compose(text, path, lines=lines, rules=rules)
+        return compose(text, path, lines=lines, rules=rules, name_fields=True)
     except Refused as exc:
         where = dotted(exc.path)
         raise DataError(path, f"the key '{shown(exc.key)}' appears twice in "

@@ -50,7 +50,14 @@ class Prober:
 
     # -- probing -------------------------------------------------------------
     def _break_active(self) -> bool:
-        info = read_json(self.sup.ws.state / "break.json", None) or {}
+        from labkit.errors import DataError
+
+        try:
+            info = read_json(self.sup.ws.state / "break.json", None) or {}
+        except DataError:  # a damaged break.json: the CLI names it; probing just waits
+            return False
+        if not isinstance(info, dict):
+            return False
         return info.get("stage") in ("injected", "released") and not info.get("resolved_at")
 
     async def _loop(self) -> None:

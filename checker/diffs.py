@@ -9,11 +9,12 @@ context lines, hunks and files, and the counts are summed over the whole diff.
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from labcore.protected import protected
 
 __all__ = [
     "DiffError",
@@ -366,18 +367,6 @@ def _read_hunk(lines: list[str], i: int, m: re.Match[str], current: _File) -> in
     return i
 
 
-def _matches(path: str, pattern: str) -> bool:
-    p = path.casefold()
-    pat = pattern.replace("\\", "/").casefold()
-    if pat.startswith("./"):
-        pat = pat[2:]
-    if any(ch in pat for ch in "*?["):
-        return fnmatch.fnmatchcase(p, pat) or fnmatch.fnmatchcase(p, pat.rstrip("/") + "/*")
-    if pat.endswith("/"):
-        return p.startswith(pat) or p == pat.rstrip("/")
-    return p == pat or p.startswith(pat + "/")
-
-
 def touches(summary: DiffSummary, patterns: Iterable[str]) -> list[str]:
     """Paths the diff changes that match any of ``patterns``.
 
@@ -385,10 +374,5 @@ def touches(summary: DiffSummary, patterns: Iterable[str]) -> list[str]:
     otherwise it is a path or directory prefix (``tests/`` or ``tests``).
     Matching ignores case. Both names of a renamed file are considered.
     """
-    pats = [p for p in patterns if p]
-    hits: list[str] = []
-    for change in summary.files:
-        for path in (change.old_path, change.path):
-            if path and path not in hits and any(_matches(path, pat) for pat in pats):
-                hits.append(path)
-    return hits
+    return protected((p for change in summary.files for p in (change.old_path, change.path)
+                      if p), patterns)

@@ -107,10 +107,11 @@ def _static(directory: Path, run: _Run) -> None:
     checks = sorted((directory / "checks").glob("test_*.py"))
     run.record("checks exist", bool(checks),
                ", ".join(p.name for p in checks) or "no checks/test_*.py")
-    protected = [f.file for f in spec.faults
-                 if any(f.file.startswith(p.rstrip("*")) for p in spec.record.protected)]
-    run.record("faults leave protected paths alone", not protected,
-               f"faults edit {', '.join(protected)}" if protected else
+    from labcore.protected import protected
+
+    hit = protected(spec.fault_files, spec.record.protected)
+    run.record("faults leave protected paths alone", not hit,
+               f"faults edit {', '.join(hit)}" if hit else
                f"faults edit {', '.join(spec.fault_files)}")
     fix = directory / "fix" / "fix.diff"
     if not fix.is_file():
@@ -127,6 +128,7 @@ def _static(directory: Path, run: _Run) -> None:
 
 
 def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
+    from labcore.protected import protected
     from labkit import faults
     from labkit.check_fixtures import run_lab_checks
     from labkit.fixcheck import verify_fix
@@ -161,8 +163,9 @@ def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
                f"now failing: {', '.join(failing)}" if failing else
                "every check that passed before the break still passes after it")
     first_tag = f"v{lab.spec.baseline.releases[0]}"
-    touched = git.run(root, "diff", "--name-only", first_tag, "HEAD", "--",
-                      *lab.spec.record.protected).stdout.split()
+    changed = git.run(root, "-c", "core.quotePath=false", "diff", "--name-only", "-z",
+                      first_tag, "HEAD").stdout.split("\0")
+    touched = protected(changed, lab.spec.record.protected)
     run.record("the service's tests are untouched", not touched,
                f"changed: {', '.join(touched)}" if touched else "")
     verdict = verify_fix(lab, root, (lab.dir / "fix" / "fix.diff").read_text())

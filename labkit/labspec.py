@@ -8,6 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checker.rubric import Rubric
+from labcore.strict import KIB, Rules
+
+SCHEMA_VERSIONS = (1,)
+MAX_BYTES = 256 * KIB
+LAB_YAML_RULES = Rules(noun="lab.yaml", one_document="keep the whole lab in one document")
 
 _ID = re.compile(r"^\d{2}-\d{2}$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")

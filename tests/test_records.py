@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.errors import EvidenceError
 from checker.records import (
     MAX_BYTES,
     Finding,
@@ -24,6 +23,7 @@ from checker.records import (
     validate_file,
     validate_record,
 )
+from labcore.errors import DataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 PASSES = FIXTURES / "passes"
@@ -410,7 +410,7 @@ def test_every_bad_fixture_has_an_expectation() -> None:
     assert sorted(p.name for p in BAD_YAML.glob("*.md")) == sorted(BAD)
 
 
-def assert_plain(err: EvidenceError) -> None:
+def assert_plain(err: DataError) -> None:
     text = str(err)
     assert "\n" not in text
     for leak in ("ruamel", "Traceback", "<unicode string>", "MarkedYAMLError", "^"):
@@ -421,22 +421,22 @@ def assert_plain(err: EvidenceError) -> None:
 def test_each_bad_file_names_its_line(name: str) -> None:
     path = BAD_YAML / name
     line, field, words = BAD[name]
-    with pytest.raises(EvidenceError) as info:
+    with pytest.raises(DataError) as info:
         parse_records(path)
     err = info.value
     assert (err.path, err.line, err.field) == (str(path), line, field)
     assert words in err.detail
     assert_plain(err)
-    with pytest.raises(EvidenceError):
+    with pytest.raises(DataError):
         validate_file(path, RULES)
 
 
 def test_prose_in_a_bare_file_suggests_a_yaml_block(tmp_path: Path) -> None:
     path = write(tmp_path, "Notes on the break.\n\n- bug-id: 38-01\n  concept: x\n")
-    with pytest.raises(EvidenceError, match="put the records in a ```yaml block") as info:
+    with pytest.raises(DataError, match="put the records in a ```yaml block") as info:
         parse_records(path)
     assert info.value.line == 3
-    with pytest.raises(EvidenceError) as info:
+    with pytest.raises(DataError) as info:
         parse_records(BAD_YAML / "unindented_continuation.md")
     assert "```yaml" not in info.value.detail
 
@@ -450,13 +450,13 @@ def test_the_alias_bomb_is_refused_before_anything_is_built(
         raise AssertionError("the loader must not see an alias")
 
     monkeypatch.setattr(ruamel.yaml.YAML, "load", no_load)
-    with pytest.raises(EvidenceError, match="anchor '&a' is not allowed"):
+    with pytest.raises(DataError, match="anchor '&a' is not allowed"):
         parse_records(BAD_YAML / "alias_bomb.md")
 
 
 def test_an_alias_without_anchor_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "- bug-id: 38-01\n  symptom: *nothing\n")
-    with pytest.raises(EvidenceError, match="alias") as info:
+    with pytest.raises(DataError, match="alias") as info:
         parse_records(path)
     assert info.value.line == 2
 
@@ -472,7 +472,7 @@ def test_a_file_over_1_mib_is_refused_before_it_is_read(
 
     monkeypatch.setattr(Path, "open", no_open)
     monkeypatch.setattr(Path, "read_bytes", no_open)
-    with pytest.raises(EvidenceError, match="over the 1 MiB limit") as info:
+    with pytest.raises(DataError, match="over the 1 MiB limit") as info:
         parse_records(path)
     assert (info.value.path, info.value.line) == (str(path), 1)
     assert_plain(info.value)
@@ -489,7 +489,7 @@ def test_a_file_of_exactly_1_mib_is_read(tmp_path: Path) -> None:
 def test_non_utf8_bytes_name_their_line(tmp_path: Path) -> None:
     path = tmp_path / "breaks.md"
     path.write_bytes(b"- bug-id: 38-01\r\n  concept: fine\r\n  symptom: caf\xe9 closed\r\n")
-    with pytest.raises(EvidenceError, match="not UTF-8") as info:
+    with pytest.raises(DataError, match="not UTF-8") as info:
         parse_records(path)
     assert info.value.line == 3
     assert_plain(info.value)
@@ -519,7 +519,7 @@ def test_non_utf8_bytes_name_their_line(tmp_path: Path) -> None:
 )
 def test_other_unreadable_inputs(tmp_path: Path, text: str, line: int, words: str) -> None:
     path = write(tmp_path, text)
-    with pytest.raises(EvidenceError) as info:
+    with pytest.raises(DataError) as info:
         parse_records(path)
     assert (info.value.path, info.value.line) == (str(path), line)
     assert words in info.value.detail
@@ -527,9 +527,9 @@ def test_other_unreadable_inputs(tmp_path: Path, text: str, line: int, words: st
 
 
 def test_a_missing_file_or_a_directory(tmp_path: Path) -> None:
-    with pytest.raises(EvidenceError, match="does not exist"):
+    with pytest.raises(DataError, match="does not exist"):
         parse_records(tmp_path / "nope.md")
-    with pytest.raises(EvidenceError, match="directory"):
+    with pytest.raises(DataError, match="directory"):
         parse_records(tmp_path)
 
 
@@ -569,7 +569,7 @@ def test_the_template_speaks_the_learners_language() -> None:
     assert template_record(RULES_38_01, "xx") == template_record(RULES_38_01)
 
 
-# -- whatever the file holds: a result or an EvidenceError ----------------------
+# -- whatever the file holds: a result or an DataError ----------------------
 
 SEED_FIELDS = parse_records(SEED)[0].fields
 YAML_CHARS = list("-:#&*!|>'\"{}[]%@`,?~\\ \t\n") + ["- ", ": ", "  ", "\n  ", "```", "---"]
@@ -657,7 +657,7 @@ def test_mutated_files_give_results_or_evidence_errors(scratch: Path, data: byte
     def judge(call: Callable[[], object]) -> object:
         try:
             return call()
-        except EvidenceError as err:
+        except DataError as err:
             assert err.path == str(scratch)
             assert err.line is None or 1 <= err.line <= last
             assert err.detail and "\n" not in str(err)

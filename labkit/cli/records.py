@@ -55,8 +55,11 @@ def run_validate(args) -> int:
     from labkit.verdict import all_rules
 
     path = Path(args.path)
-    if not path.is_file():
-        raise UsageError(f"{path} is not a records file (it does not exist or is a directory)")
+    if not path.exists():
+        raise UsageError(f"{path} is not a records file (it does not exist)")
+    if path.is_dir():
+        raise UsageError(f"{path} is not a records file (it is a directory)")
+    # Anything else (a device, a pipe, a file too big) is refused by the reader.
     verify = None
     root, lab = _workspace_lab(path)
     if lab is not None and not args.no_verify_diff:

@@ -15,10 +15,13 @@ import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from labcore.strict import KIB, load_json, schema_version
 from labkit.errors import DataError, LabError
 from labkit.i18n import t
 from labkit.runtime.layout import Workspace
 
+SCHEMA_VERSIONS = (1,)
+MAX_BYTES = 256 * KIB
 TYPES = {"string": str, "number": (int, float), "integer": int, "boolean": bool,
          "object": dict, "array": list}
 
@@ -67,12 +70,10 @@ def load_contract(ws: Workspace) -> Contract:
     if not ws.spec.contract:
         raise LabError(f"{ws.root / 'service.yaml'} declares no contract to smoke-test against")
     path = ws.root / ws.spec.contract
-    try:
-        doc = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise DataError(path, "is missing") from None
-    except json.JSONDecodeError as err:
-        raise DataError(path, f"is not valid JSON: {err.msg}", line=err.lineno) from None
+    if not path.exists() and not path.is_symlink():
+        raise DataError(path, "is missing")
+    doc = load_json(path, limit=MAX_BYTES, kind="a contract file", max_depth=16)
+    schema_version(doc, path, SCHEMA_VERSIONS)
     try:
         request = doc["request"]
         fields = tuple(

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from labcore.strict import MIB, load_json, load_jsonl
+
 
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Replace ``path`` with ``data``: readers see the old or the new file, never half."""
@@ -31,11 +33,21 @@ def atomic_write_json(path: Path, data: Any) -> None:
     atomic_write_bytes(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
 
 
-def read_json(path: Path, default: Any = None) -> Any:
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
+STATE_LIMIT = 16 * MIB
+STATE_ADVICE = ("the kit's state file is damaged; repair it, or move it aside and run the "
+                "command again")
+
+
+def read_json(path: Path, default: Any = None, *, advice: str = STATE_ADVICE) -> Any:
+    """The JSON state file ``path``, or ``default`` when there is none.
+
+    Read strictly (a regular file under 16 MiB, UTF-8, no duplicated keys,
+    bounded depth); a damaged file is one DataError naming the file, the line
+    and what to do.
+    """
+    if not path.exists() and not path.is_symlink():
         return default
+    return load_json(path, limit=STATE_LIMIT, kind="a state file", advice=advice)
 
 
 def append_line(path: Path, line: str) -> None:
@@ -49,18 +61,16 @@ def append_line(path: Path, line: str) -> None:
         os.close(fd)
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    """Every complete JSON line; a torn last line (a crash mid-write) is ignored."""
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
+JSONL_ADVICE = ("the kit's log is damaged at this line; repair or delete the line, keeping "
+                "the lines before and after it")
+
+
+def read_jsonl(path: Path, *, advice: str = JSONL_ADVICE) -> list[dict]:
+    """One JSON object per line, strictly; none when the file does not exist.
+
+    A torn last line (a crash mid-write leaves it without its newline) is
+    left out; any other bad line is one DataError naming the file and line.
+    """
+    if not path.exists() and not path.is_symlink():
         return []
-    out = []
-    for raw in text.splitlines():
-        if not raw.strip():
-            continue
-        try:
-            out.append(json.loads(raw))
-        except json.JSONDecodeError:
-            continue
-    return out
+    return load_jsonl(path, limit=STATE_LIMIT, kind="a state file", advice=advice)

@@ -1,15 +1,72 @@
-"""The service's declaration of how it is built and run (service.yaml)."""
+"""The service's declaration of how it is built and run (service.yaml).
+
+Read with the strict loader and checked with a pydantic model, so any problem
+is one sentence naming service.yaml, the line and the field.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from labcore.strict import KIB, Rules, load_yaml, require_mapping, schema_version, validate
 from labkit.errors import DataError
 
 FILENAME = "service.yaml"
-_APP = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+SCHEMA_VERSIONS = (1,)
+MAX_BYTES = 64 * KIB
+RULES = Rules(noun="service.yaml", one_document="keep every setting in one document",
+              max_depth=8, max_nodes=2_000, max_lines=2_000)
+
+
+def _text(value: str) -> str:
+    if not value:
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+class ServiceModel(BaseModel):
+    """service.yaml, schema_version 1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    schema_version: int
+    app: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
+    build: list[str] = Field(min_length=1)
+    run: list[str] = Field(min_length=1)
+    pythonpath: list[str] = []
+    health: str = "/healthz"
+    contract: str | None = None
+    requirements: str = "requirements.lock"
+    tag_format: str = "v{version}"
+
+    @field_validator("health")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must be a path starting with '/'")
+        return value
+
+    @field_validator("requirements", "contract")
+    @classmethod
+    def _non_empty(cls, value: str | None) -> str | None:
+        return value if value is None else _text(value)
+
+    @field_validator("tag_format")
+    @classmethod
+    def _has_version(cls, value: str) -> str:
+        if "{version}" not in value:
+            raise ValueError("must contain {version}")
+        return value
+
+    @field_validator("build", "run")
+    @classmethod
+    def _argv(cls, value: list[str]) -> list[str]:
+        if not all(value):
+            raise ValueError("must be a non-empty list of non-empty strings")
+        return value
 
 
 @dataclass(frozen=True)
@@ -28,57 +85,20 @@ class ServiceSpec:
 
 
 def load(root: Path) -> ServiceSpec:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     path = root / FILENAME
-    try:
-        doc = YAML(typ="safe").load(path.read_text())
-    except FileNotFoundError:
-        raise DataError(path, "is missing; a workspace declares its service there") from None
-    except YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise DataError(path, "is not valid YAML", line=line) from None
-    if not isinstance(doc, dict):
-        raise DataError(path, "must be a mapping of settings")
-    if doc.get("schema_version") != 1:
-        raise DataError(path, "must be 1", field="schema_version")
-
-    def text(key: str, default: str | None = None) -> str:
-        value = doc.get(key, default)
-        if not isinstance(value, str) or not value:
-            raise DataError(path, "must be a non-empty string", field=key)
-        return value
-
-    def argv(key: str) -> tuple[str, ...]:
-        value = doc.get(key)
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise DataError(path, "must be a non-empty list of strings", field=key)
-        return tuple(value)
-
-    app = text("app")
-    if not _APP.match(app):
-        raise DataError(path, "must be a lower-case name like 'tutor'", field="app")
-    pythonpath = doc.get("pythonpath", [])
-    if not isinstance(pythonpath, list) or not all(isinstance(v, str) for v in pythonpath):
-        raise DataError(path, "must be a list of paths", field="pythonpath")
-    health = text("health", "/healthz")
-    if not health.startswith("/"):
-        raise DataError(path, "must be a path starting with '/'", field="health")
-    contract = doc.get("contract")
-    if contract is not None and not isinstance(contract, str):
-        raise DataError(path, "must be a path", field="contract")
-    tag_format = text("tag_format", "v{version}")
-    if "{version}" not in tag_format:
-        raise DataError(path, "must contain {version}", field="tag_format")
+    if not path.exists() and not path.is_symlink():
+        raise DataError(path, "is missing; a workspace declares its service there")
+    doc = load_yaml(path, limit=MAX_BYTES, kind="a service.yaml file", rules=RULES)
+    data = require_mapping(doc, "settings")
+    schema_version(data, path, SCHEMA_VERSIONS, line_of=doc.line_of)
+    model = validate(ServiceModel, data, path, line_of=doc.line_of)
     return ServiceSpec(
-        app=app,
-        build=argv("build"),
-        run=argv("run"),
-        pythonpath=tuple(pythonpath),
-        health=health,
-        contract=contract,
-        requirements=text("requirements", "requirements.lock"),
-        tag_format=tag_format,
+        app=model.app,
+        build=tuple(model.build),
+        run=tuple(model.run),
+        pythonpath=tuple(model.pythonpath),
+        health=model.health,
+        contract=model.contract,
+        requirements=model.requirements,
+        tag_format=model.tag_format,
     )

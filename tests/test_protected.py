@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
-from support import KIT_ROOT, base_env, lab
+from support import KIT_ROOT, base_env, lab, unwrap
 
 from checker.diffs import parse_unified_diff, touches
 from labcore.protected import matches, protected
@@ -52,7 +51,7 @@ def test_dev_check_flags_a_fault_in_a_protected_glob_whatever_its_case(tmp_path)
     proc = lab("dev", "check", "38-05", "--json", env=base_env(LAB_LABS_DIR=str(labs)),
                cwd=tmp_path, check=False, timeout=120)
     assert proc.returncode == 1, proc.stderr
-    steps = json.loads(proc.stdout)["steps"]
+    steps = unwrap(proc.stdout)["steps"]
     assert steps[-1]["step"] == "faults leave protected paths alone"
     assert not steps[-1]["ok"]
     assert steps[-1]["detail"] == "faults edit src/minitutor/agent.py"

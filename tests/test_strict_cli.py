@@ -3,13 +3,12 @@ are refused in one sentence naming file, line and field, and quickly (no hang)."
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from support import KIT_ROOT, base_env, lab
+from support import KIT_ROOT, base_env, lab, unwrap
 
 SOURCE = KIT_ROOT / "labs" / "38-01-no-rollback-path"
 
@@ -58,7 +57,7 @@ def test_lab_list_refuses_a_hostile_lab_yaml_in_one_sentence(labs: Path, tmp_pat
     env = base_env(LAB_LABS_DIR=str(labs))
     proc = lab("list", "--json", env=env, cwd=tmp_path, check=False, timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    rows = {row["dir"]: row for row in json.loads(proc.stdout)}
+    rows = {row["dir"]: row for row in unwrap(proc.stdout)}
     assert rows[SOURCE.name]["error"] is None  # the good lab is still listed
     error = rows[path.parent.name]["error"]
     assert error.startswith(f"{path}, line {line}: field '{field}': "), error
@@ -74,7 +73,7 @@ def test_a_50_mb_lab_yaml_is_refused_before_it_is_read(labs: Path, tmp_path: Pat
     os.truncate(path, 50 * 1024 * 1024)  # sparse: nothing is written
     proc = lab("list", "--json", env=base_env(LAB_LABS_DIR=str(labs)), cwd=tmp_path,
                check=False, timeout=60)
-    rows = {row["dir"]: row for row in json.loads(proc.stdout)}
+    rows = {row["dir"]: row for row in unwrap(proc.stdout)}
     assert proc.returncode == 1
     assert rows["38-08-huge"]["error"] == (
         f"{path}, line 1: the file is over the 256 KiB limit for a lab.yaml file "

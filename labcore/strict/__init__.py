@@ -19,7 +19,7 @@ from labcore.strict.document import (
     validate,
 )
 from labcore.strict.files import KIB, MIB, LineIndex, decode, read_bytes, read_text
-from labcore.strict.jsondoc import load_json, load_jsonl, parse_json
+from labcore.strict.jsondoc import load_json, load_jsonl, load_jsonl_lines, parse_json
 from labcore.strict.yamldoc import Budget, Refused, Rules, compose, compose_strict, plain
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "decode",
     "load_json",
     "load_jsonl",
+    "load_jsonl_lines",
     "load_yaml",
     "parse_json",
     "parse_yaml",

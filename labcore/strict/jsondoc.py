@@ -84,9 +84,18 @@ def load_jsonl(path: Path | str, *, limit: int = 16 * MIB, kind: str = "a JSON l
     With ``torn_tail``, a last line without its newline that does not parse
     is left out: an append cut short by a crash, not a damaged file.
     """
+    return [value for _, value in load_jsonl_lines(path, limit=limit, kind=kind,
+                                                   max_depth=max_depth, advice=advice,
+                                                   torn_tail=torn_tail)]
+
+
+def load_jsonl_lines(path: Path | str, *, limit: int = 16 * MIB, kind: str = "a JSON lines file",
+                     max_depth: int = MAX_DEPTH, advice: str | None = None,
+                     torn_tail: bool = True) -> list[tuple[int, dict[str, Any]]]:
+    """As :func:`load_jsonl`, each object with its line number."""
     text = decode(path, read_bytes(path, limit=limit, kind=kind))
     lines = text.split("\n")
-    out: list[dict[str, Any]] = []
+    out: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -98,7 +107,7 @@ def load_jsonl(path: Path | str, *, limit: int = 16 * MIB, kind: str = "a JSON l
             raise
         if not isinstance(value, dict):
             raise DataError(path, _advise("this line is not a JSON object", advice), line=number)
-        out.append(value)
+        out.append((number, value))
     return out
 
 

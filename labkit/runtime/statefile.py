@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from labcore.errors import DataError
-from labkit.runtime.fsutil import read_json
+from labcore.strict import load_jsonl_lines
+from labkit.runtime.fsutil import JSONL_ADVICE, STATE_LIMIT, read_json
 
 
 def unreadable(path: Path, err: BaseException, hint: str | None = None) -> DataError:
@@ -50,26 +51,10 @@ def read_records(path: Path, *, hint: str | None = None) -> list[tuple[int, dict
     A last line without its newline that is not JSON is a write a crash cut
     short and is skipped; any other bad line raises a DataError naming it.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return []
-    except OSError as err:
+    try:
+        return load_jsonl_lines(path, limit=STATE_LIMIT, kind="a state file",
+                                advice=JSONL_ADVICE)
+    except (ValueError, OSError, DataError) as err:
         raise unreadable(path, err, hint) from None
-    rows = data.split(b"\n")
-    out = []
-    for number, raw in enumerate(rows, start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw.decode("utf-8"))
-        except ValueError as err:
-            if number == len(rows):
-                continue
-            what = "is not UTF-8 text" if isinstance(err, UnicodeDecodeError) else \
-                "is not valid JSON"
-            raise DataError(path, what, line=number, hint=hint) from None
-        if not isinstance(obj, dict):
-            raise DataError(path, "is not a JSON object", line=number, hint=hint)
-        out.append((number, obj))
-    return out

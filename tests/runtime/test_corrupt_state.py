@@ -258,7 +258,7 @@ def test_a_started_lab_with_a_journal_of_random_bytes_is_checked_not_crashed(tmp
     env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
     ws = course / "learners" / "ana" / "phase-38"
     try:
-        lab("start", "38-01", cwd=course, env=env)
+        lab("break", "38-01", cwd=course, env=env)  # a check needs the break
         journal(ws).write_bytes(os.urandom(4096))
         proc = lab("check", "38-01", cwd=ws, env=env, check=False)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr + proc.stdout

@@ -6,7 +6,6 @@ through the CLI."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import http.client
 import json
@@ -25,6 +24,7 @@ from labkit.runtime.router import Router, Target
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 10  # an idle keep-alive connection ends on its own
+    disable_nagle_algorithm = True
 
     def do_GET(self):
         if self.path == "/version":
@@ -310,6 +310,22 @@ def test_upstream_connections_are_reused(backends, router):
             assert version_on(conn) == "1.0.0"
         conn.close()
     assert backend.accepted == 1
+
+
+def test_clients_that_close_after_one_request_are_answered(backends, router):
+    backend = backends("1.0.0")
+    running = router()
+    running.switch(backend)
+    conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+    status, body = request(conn, "GET", "/version", headers={"Connection": "close"})
+    assert status == 200 and json.loads(body) == {"version": "1.0.0"}
+    conn.close()
+    with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+        sock.sendall(b"GET /version HTTP/1.0\r\n\r\n")  # HTTP/1.0, no Host
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200 ") and reply.endswith(b'{"version": "1.0.0"}')
 
 
 # -- bodies both ways ---------------------------------------------------------------------

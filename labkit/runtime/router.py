@@ -109,10 +109,12 @@ class Router:
                 target.idle.set()
 
     async def _forward(self, conn, reader, writer, target: Target, request: h11.Request) -> bool:
-        headers = [(k, v) for k, v in request.headers if k not in _HOP]
-        if not any(k == b"host" for k, _ in headers):
-            headers.append((b"host", f"127.0.0.1:{target.port}".encode()))
-        head = h11.Request(method=request.method, target=request.target, headers=headers)
+        head = request
+        if _needs_rewrite(request):
+            headers = [(k, v) for k, v in request.headers if k not in _HOP]
+            if not any(k == b"host" for k, _ in headers):
+                headers.append((b"host", f"127.0.0.1:{target.port}".encode()))
+            head = h11.Request(method=request.method, target=request.target, headers=headers)
         while True:
             try:
                 upstream = await target.pool.get()
@@ -138,30 +140,38 @@ class Router:
 
     async def _relay(self, conn, reader, writer, upstream: Upstream, head, progress) -> bool:
         """Stream one request up and its response down; ``progress`` notes what was consumed."""
-        await upstream.send(head)
+        upstream.queue(head)
         if conn.they_are_waiting_for_100_continue:
             await _send(conn, writer, h11.InformationalResponse(status_code=100, headers=[]))
         while conn.their_state is h11.SEND_BODY:
-            event = await self._receive(conn, reader)
-            if isinstance(event, h11.Data):
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                await upstream.flush()
+                conn.receive_data(await _read(reader, self.idle_timeout))
+            elif isinstance(event, h11.Data):
                 progress.append("body")
-                await upstream.send(event)
+                upstream.queue(event)
             elif not isinstance(event, h11.EndOfMessage):
                 return False
-        await upstream.send(h11.EndOfMessage())
+        upstream.queue(h11.EndOfMessage())
+        await upstream.flush()
         while True:
-            event = await upstream.next_event()
-            if isinstance(event, h11.InformationalResponse):
-                continue
-            progress.append("response")
-            if isinstance(event, h11.Response):
-                headers = [(k, v) for k, v in event.headers if k not in _HOP]
-                event = h11.Response(status_code=event.status_code, headers=headers,
-                                     reason=event.reason)
-            elif isinstance(event, h11.EndOfMessage):
-                await _send(conn, writer, h11.EndOfMessage())
+            out = []
+            for event in await upstream.next_events():
+                if isinstance(event, h11.InformationalResponse):
+                    continue
+                progress.append("response")
+                if isinstance(event, h11.Response) and _needs_rewrite(event):
+                    headers = [(k, v) for k, v in event.headers if k not in _HOP]
+                    event = h11.Response(status_code=event.status_code, headers=headers,
+                                         reason=event.reason)
+                elif isinstance(event, h11.EndOfMessage):
+                    event = h11.EndOfMessage()  # trailers are not passed on
+                out.append(conn.send(event))
+            writer.write(b"".join(out))
+            await writer.drain()
+            if conn.our_state is not h11.SEND_BODY and conn.our_state is not h11.SEND_RESPONSE:
                 return conn.our_state is h11.DONE and conn.their_state is h11.DONE
-            await _send(conn, writer, event)
 
     async def _receive(self, conn: h11.Connection, reader: asyncio.StreamReader):
         """The client's next event, waiting at most ``idle_timeout`` for each read."""
@@ -170,6 +180,11 @@ class Router:
             if event is not h11.NEED_DATA:
                 return event
             conn.receive_data(await _read(reader, self.idle_timeout))
+
+
+def _needs_rewrite(event: h11.Request | h11.Response) -> bool:
+    """Whether ``event`` has hop-by-hop headers or is not HTTP/1.1 (most pass as they are)."""
+    return event.http_version != b"1.1" or any(k in _HOP for k, _ in event.headers)
 
 
 if sys.version_info >= (3, 11):

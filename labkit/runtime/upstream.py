@@ -22,26 +22,41 @@ class Upstream:
         self.reader = reader
         self.writer = writer
         self.http = h11.Connection(h11.CLIENT)
+        self.pending: list[bytes] = []
         self.reused = False
 
-    async def send(self, event) -> None:
+    def queue(self, event) -> None:
+        """Add ``event`` to what the next :meth:`flush` writes."""
         try:
-            data = self.http.send(event)
-            if data:
-                self.writer.write(data)
-                await self.writer.drain()
-        except (OSError, h11.LocalProtocolError) as err:
+            self.pending.append(self.http.send(event))
+        except h11.LocalProtocolError as err:
             raise UpstreamError(str(err)) from None
 
-    async def next_event(self):
+    async def flush(self) -> None:
+        data, self.pending = b"".join(self.pending), []
+        if data:
+            try:
+                self.writer.write(data)
+                await self.writer.drain()
+            except OSError as err:
+                raise UpstreamError(str(err)) from None
+
+    async def next_events(self) -> list:
+        """The response events one read brings (at least one), up to its end."""
+        events: list = []
         try:
             while True:
                 event = self.http.next_event()
-                if event is not h11.NEED_DATA:
-                    if isinstance(event, h11.ConnectionClosed):
-                        raise UpstreamError("closed the connection")
-                    return event
-                self.http.receive_data(await self.reader.read(CHUNK))
+                if event is h11.NEED_DATA:
+                    if events:
+                        return events
+                    self.http.receive_data(await self.reader.read(CHUNK))
+                elif isinstance(event, h11.ConnectionClosed):
+                    raise UpstreamError("closed the connection")
+                else:
+                    events.append(event)
+                    if isinstance(event, h11.EndOfMessage):
+                        return events
         except (OSError, h11.RemoteProtocolError) as err:
             raise UpstreamError(str(err)) from None
 

@@ -18,7 +18,7 @@ from labkit.runtime.upstream import CHUNK, Pool, Upstream, UpstreamError, nodela
 
 # Hop-by-hop headers: they describe one connection and are not passed on.
 _HOP = {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"upgrade",
-        b"expect"}
+        b"expect"}  # the router answers Expect: 100-continue itself
 
 
 @dataclass
@@ -118,7 +118,7 @@ class Router:
         while True:
             try:
                 upstream = await target.pool.get()
-            except OSError:
+            except (OSError, asyncio.TimeoutError):
                 return await _answer(conn, writer, 502,
                                      f"release {target.version} is not answering\n")
             progress: list[str] = []

@@ -11,6 +11,7 @@ import socket
 import h11
 
 CHUNK = 65536
+CONNECT_TIMEOUT = 5.0  # a backend at its connection limit leaves the connect pending
 
 
 class UpstreamError(Exception):
@@ -77,14 +78,16 @@ class Pool:
         self.idle: list[Upstream] = []
 
     async def get(self) -> Upstream:
-        """An idle connection that is still open, else a new one (OSError if refused)."""
+        """An idle connection that is still open, else a new one (OSError or
+        asyncio.TimeoutError when the backend refuses or does not accept in time)."""
         while self.idle:
             upstream = self.idle.pop()
             if not upstream.reader.at_eof() and not upstream.writer.is_closing():
                 upstream.reused = True
                 return upstream
             upstream.close()
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", self.port), CONNECT_TIMEOUT)
         nodelay(writer)
         return Upstream(reader, writer)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
-import multiprocessing
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -50,6 +53,55 @@ def machine() -> dict:
             "python": platform.python_version(), "kernel": platform.release()}
 
 
+def status(ws: Path) -> dict:
+    return json.loads(lab("status", "--json", cwd=ws).stdout)["data"]
+
+
+def wait_version(port: int, version: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if get_version(port, timeout=1.0) == version:
+            return
+    raise SystemExit(f"{version} never answered on port {port}")
+
+
+@contextlib.contextmanager
+def served_workspace(workspace: Path | None, prefix: str):
+    """Yield (workspace, current, previous) and stop its supervisor afterwards.
+
+    Without ``workspace``: lab 38-01's service in a temporary course, 1.2.2 serving and
+    1.2.1 the warm previous release. With it: an existing workspace whose history has a
+    current and a previous release.
+    """
+    tmp = tempfile.TemporaryDirectory(prefix=prefix)
+    if workspace:
+        ws = workspace.resolve()
+        st = status(ws)
+        current, previous = st["serving"], st["previous"]
+    else:
+        course = Path(tmp.name)
+        env = base_env(LAB_COURSE=str(course), LAB_LEARNER="bench")
+        lab("start", "38-01", cwd=course, env=env)
+        ws = course / "learners" / "bench" / "phase-38"
+        current, previous = "1.2.2", "1.2.1"
+    try:
+        yield ws, current, previous
+    finally:
+        lab("stop", cwd=ws, check=False)
+        tmp.cleanup()
+
+
+def alternate(ws: Path, current: str, previous: str, flips: int) -> tuple[str, str]:
+    """``flips`` alternating `lab deploy PREVIOUS` / `lab rollback`; returns the new pair."""
+    for i in range(flips):
+        if i % 2 == 0:
+            lab("deploy", previous, cwd=ws)
+        else:
+            lab("rollback", cwd=ws)
+        current, previous = previous, current
+    return current, previous
+
+
 def get_version(port: int, timeout: float = 2.0) -> str | None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -65,13 +117,27 @@ def get_version(port: int, timeout: float = 2.0) -> str | None:
         conn.close()
 
 
-class PacedLoad:
-    """Requests at a steady rate on fresh connections, counting failures."""
+def get_version_on(conn: http.client.HTTPConnection) -> str | None:
+    """GET /version on an open keep-alive connection (None on any failure)."""
+    try:
+        conn.request("GET", "/version")
+        resp = conn.getresponse()
+        body = resp.read()
+        return json.loads(body)["version"] if resp.status == 200 else None
+    except (OSError, ValueError, http.client.HTTPException):
+        conn.close()  # http.client reconnects on the next request
+        return None
 
-    def __init__(self, port: int, rate: float, workers: int = 4) -> None:
+
+class PacedLoad:
+    """Requests at a steady rate, counting failures: a fresh connection each, or one
+    keep-alive connection per worker with ``keepalive``."""
+
+    def __init__(self, port: int, rate: float, workers: int = 4, keepalive: bool = False) -> None:
         self.port = port
         self.interval = workers / rate
         self.workers = workers
+        self.keepalive = keepalive
         self.stop = threading.Event()
         self.ok = 0
         self.failed = 0
@@ -81,6 +147,7 @@ class PacedLoad:
         self.started = self.ended = 0.0
 
     def _run(self, index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
         next_at = time.monotonic() + index * self.interval / self.workers
         while not self.stop.is_set():
             now = time.monotonic()
@@ -88,13 +155,14 @@ class PacedLoad:
                 self.stop.wait(next_at - now)
                 continue
             next_at += self.interval
-            version = get_version(self.port)
+            version = get_version_on(conn) if self.keepalive else get_version(self.port)
             with self.lock:
                 if version is None:
                     self.failed += 1
                     self.failures.append(f"{time.monotonic() - self.started:.3f}")
                 else:
                     self.ok += 1
+        conn.close()
 
     def __enter__(self):
         self.started = time.monotonic()
@@ -113,37 +181,41 @@ class PacedLoad:
         return (self.ok + self.failed) / max(self.ended - self.started, 1e-9)
 
 
-def _hammer(port: int, seconds: float, queue) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    done = 0
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn.request("GET", "/version")
-            resp = conn.getresponse()
-            resp.read()
-            if resp.status == 200:
-                done += 1
-            if resp.will_close:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    queue.put(done)
+def ensure_wrk() -> str:
+    """Debian's wrk, the external load generator; installed with apt-get when missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("[bench] installing wrk with apt-get", file=sys.stderr)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is missing: install Debian's package (apt-get install wrk)")
+    return found
 
 
-def throughput(port: int, seconds: float = 3.0, clients: int = 4) -> float:
-    """Requests per second from ``clients`` processes with keep-alive connections."""
-    queue = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=_hammer, args=(port, seconds, queue))
-             for _ in range(clients)]
-    for p in procs:
-        p.start()
-    total = sum(queue.get() for _ in procs)
-    for p in procs:
-        p.join()
-    return total / seconds
+def throughput(port: int, seconds: float = 3.0, connections: int = 8) -> float:
+    """Requests per second of GET /version that wrk measures on keep-alive connections.
+
+    wrk is written in C and runs one thread, so the load generator is not what limits the
+    figure; answers other than 2xx/3xx or socket errors make the run fail.
+    """
+    proc = subprocess.run(
+        [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "5s",
+         f"http://127.0.0.1:{port}/version"],
+        capture_output=True, text=True, timeout=seconds + 30)
+    out = proc.stdout
+    rate = re.search(r"^Requests/sec:\s+([0-9.]+)", out, re.M)
+    if proc.returncode != 0 or rate is None:
+        raise SystemExit(f"wrk failed:\n{out}\n{proc.stderr}")
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
+    if bad:
+        raise SystemExit(f"wrk saw errors on port {port}:\n{out}")
+    return float(rate.group(1))
 
 
 def median(values):

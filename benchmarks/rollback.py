@@ -13,7 +13,8 @@ has a current and a previous release), then measures:
 - requests / failed_requests: a paced load (>= 100 requests/s, fresh connection
   each) running through alternating deploy/rollback flips;
 - router_rps / direct_rps: keep-alive throughput through the router and
-  straight to the serving backend.
+  straight to the serving backend, measured by wrk (Debian's; installed with
+  apt-get when missing).
 """
 
 from __future__ import annotations
@@ -22,32 +23,22 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from _common import (
     LAB,
     PacedLoad,
+    alternate,
     base_env,
-    get_version,
     lab,
     machine,
     median,
+    served_workspace,
+    status,
     throughput,
+    wait_version,
 )
-
-
-def wait_version(port: int, version: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if get_version(port, timeout=1.0) == version:
-            return
-    raise SystemExit(f"{version} never answered on port {port}")
-
-
-def status(ws: Path) -> dict:
-    return json.loads(lab("status", "--json", cwd=ws).stdout)["data"]
 
 
 def main() -> int:
@@ -58,18 +49,7 @@ def main() -> int:
     parser.add_argument("--workspace", type=Path)
     args = parser.parse_args()
 
-    tmp = tempfile.TemporaryDirectory(prefix="bench-rollback-")
-    if args.workspace:
-        ws = args.workspace.resolve()
-        st = status(ws)
-        current, previous = st["serving"], st["previous"]
-    else:
-        course = Path(tmp.name)
-        env = base_env(LAB_COURSE=str(course), LAB_LEARNER="bench")
-        lab("start", "38-01", cwd=course, env=env)
-        ws = course / "learners" / "bench" / "phase-38"
-        current, previous = "1.2.2", "1.2.1"
-    try:
+    with served_workspace(args.workspace, "bench-rollback-") as (ws, current, previous):
         port = status(ws)["supervisor"]["port"]
         # 1. Flips: time from starting `lab rollback` to the previous version answering.
         flips, switches = [], []
@@ -87,13 +67,8 @@ def main() -> int:
 
         # 2. Zero failed requests under paced load across alternating deploy/rollback flips.
         with PacedLoad(port, args.rate) as load:
-            for i in range(args.flips):
-                if i % 2 == 0:
-                    lab("deploy", previous, cwd=ws)
-                else:
-                    lab("rollback", cwd=ws)
-                current, previous = previous, current
-        # 3. Throughput through the router and straight to the backend.
+            current, previous = alternate(ws, current, previous, args.flips)
+        # 3. Throughput through the router and straight to the backend (wrk).
         sup = status(ws)["supervisor"]
         backend_port = next(b["port"] for b in sup["backends"] if b["version"] == current)
         direct_rps = throughput(backend_port)
@@ -105,9 +80,6 @@ def main() -> int:
         lab("rollback", "--rebuild", cwd=ws)
         rebuild_s = time.monotonic() - started
         wait_version(port, previous)
-    finally:
-        lab("stop", cwd=ws, check=False)
-        tmp.cleanup()
 
     flip_median = median(flips)
     result = {

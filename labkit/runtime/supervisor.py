@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import resource
 import signal
 import socket
 import sys
@@ -36,11 +37,21 @@ from labkit.runtime.router import Router, Target
 
 HEALTH_TIMEOUT = float(os.environ.get("LAB_HEALTH_TIMEOUT", "30"))
 DRAIN_TIMEOUT = float(os.environ.get("LAB_DRAIN_TIMEOUT", "10"))
+ROUTER_IDLE_TIMEOUT = float(os.environ.get("LAB_ROUTER_IDLE_TIMEOUT", "15"))
+ROUTER_MAX_CONNECTIONS = int(os.environ.get("LAB_ROUTER_MAX_CONNECTIONS", "1024"))
 
 
 def log(message: str) -> None:
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     print(f"{stamp} {message}", flush=True)
+
+
+def raise_file_limit() -> None:
+    """Let the router hold its connection cap open: soft limit of open files up to the hard."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def free_port() -> int:
@@ -66,7 +77,8 @@ class Supervisor:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.backend = get_backend(ws)
-        self.router = Router()
+        self.router = Router(idle_timeout=ROUTER_IDLE_TIMEOUT,
+                             max_connections=ROUTER_MAX_CONNECTIONS)
         self.running: dict[str, Running] = {}
         self.targets: dict[str, Target] = {}
         self.warm: str | None = None
@@ -283,6 +295,7 @@ class Supervisor:
             log(f"could not sweep leftovers: {err}")
         for path in swept:
             log(f"removed the leftover {path.relative_to(self.ws.root)}")
+        raise_file_limit()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)

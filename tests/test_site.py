@@ -372,3 +372,33 @@ def test_site_renders_and_switches_language_in_chromium(site: Site, tmp_path: Pa
         assert urlsplit(urljoin(spanish_url, _switcher_link(spanish, "en"))).path == (
             f"/labs/{LAB_ID}/"
         )
+
+
+# ------------------------------------------------- what the theme leaves behind
+
+
+def test_no_sitemap_says_none_and_no_page_points_at_a_missing_one(site: Site) -> None:
+    sitemaps = list(site.root.rglob("sitemap.xml"))
+    for sitemap in sitemaps:
+        assert "None" not in sitemap.read_text(encoding="utf-8"), sitemap
+    for path in site.root.rglob("*.html"):
+        # The theme fetches sitemap.xml beside every <link rel="alternate"> of the head.
+        assert not re.search(r'<link rel="alternate" href="[^"]*" hreflang=', path.read_text(
+            encoding="utf-8")), path
+
+
+@pytest.mark.parametrize(("rel", "lang", "home"), [("404.html", "en", "/"),
+                                                   ("es/404.html", "es", "/es/")])
+def test_each_language_has_its_own_404_page(site: Site, rel: str, lang: str, home: str) -> None:
+    page = (site.root / rel).read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in page
+    switcher = {a["hreflang"]: a["href"] for a in _parse(page).anchors if "hreflang" in a}
+    assert switcher == {"en": "/", "es": "/es/"}, home
+
+
+def test_theme_labels_are_translated_on_spanish_pages(site: Site) -> None:
+    english, spanish = site.page("theory"), site.page("es/theory")
+    assert 'title="Dark mode"' in english and 'title="Permanent link"' in english
+    assert 'title="Modo oscuro"' in spanish and 'title="Modo claro"' in spanish
+    assert "Permanent link" not in spanish and "Dark mode" not in spanish
+    assert 'title="Enlace permanente"' in spanish

@@ -55,6 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
         "json_data": "`data`: the command's result; its shape is the command's own.",
         "json_example": "For example, `{invocation}` prints:",
         "json_commands": "Commands that take `--json`: {commands}.",
+        "permalink": "Permanent link",
     },
     "es": {
         "glance": "El laboratorio {id} de un vistazo",
@@ -102,6 +103,7 @@ TEXT: dict[str, dict[str, str]] = {
         "json_data": "`data`: el resultado del comando; su forma es la propia del comando.",
         "json_example": "Por ejemplo, `{invocation}` imprime:",
         "json_commands": "Comandos que aceptan `--json`: {commands}.",
+        "permalink": "Enlace permanente",
     },
 }
 

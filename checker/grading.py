@@ -76,7 +76,9 @@ class Row:
     recovered_from: str | None = None  # "check.run" (journal) | "checks" (run now)
     failed_checks: list[str] = field(default_factory=list)
     state: str | None = None  # the stopwatch's state
-    detect_s: float | None = None
+    detect_s: float | None = None  # monitoring's time (the smoke test or the probe)
+    detected_by: str | None = None  # smoke | probe
+    acknowledge_s: float | None = None  # the learner's first action
     mitigate_s: float | None = None
     resolve_s: float | None = None
     rollback_mode: str | None = None  # flip | rebuild
@@ -162,6 +164,7 @@ def _grade(target: Target, settings: Settings, row: Row) -> None:
     watch = measure(entries, lab_id)
     row.state = watch.state
     row.detect_s, row.mitigate_s, row.resolve_s = watch.detect_s, watch.mitigate_s, watch.resolve_s
+    row.detected_by, row.acknowledge_s = watch.detected_by, watch.first_action_s
     row.rollback_mode, row.rollback_s = watch.rollback_mode, watch.rollback_s
     row.rollback_failures = watch.rollback_failures
     row.hints_used = watch.hints_used

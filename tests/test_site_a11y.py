@@ -95,3 +95,72 @@ def test_tables_scroll_inside_the_page_on_a_phone(built_site: Site) -> None:
                 # A column squeezed narrower than a short word is unreadable.
                 assert table["narrowest"] >= 64, (path, table)
         context.close()
+
+
+FIGURES = {
+    "theory/retention/": "retention-window",
+    "theory/rollback-is-a-deploy/": "flip-vs-rebuild",
+    "theory/recovery-time/": "incident-timeline",
+    "theory/rollback-checklist/": "router-flip",
+    "theory/gated-updates/": "gated-update",
+    "theory/swarm-updates/": "swarm-rollback",
+    "getting-started/": "portal-bug",
+}
+
+
+def test_theory_figures_draw_in_each_language_and_labs_link_their_theory(
+    built_site: Site,
+) -> None:
+    titles: dict[str, dict[str, str]] = {}
+    with serve(built_site.root) as base, chromium() as browser:
+        page = browser.new_page()
+        for prefix, lang in (("", "en"), ("es/", "es")):
+            for path, figure in FIGURES.items():
+                _open(page, urljoin(base, prefix + path))
+                drawn = page.evaluate(
+                    """(name) => [...document.images].filter(i => i.src.includes(name))
+                        .map(i => ({w: i.naturalWidth, alt: i.alt, src: i.src}))""",
+                    figure,
+                )
+                assert drawn and drawn[0]["w"] > 0 and drawn[0]["alt"], (prefix + path, drawn)
+                title = page.evaluate(
+                    "async (src) => (await (await fetch(src)).text()).match(/<title>([^<]*)/)[1]",
+                    drawn[0]["src"],
+                )
+                titles.setdefault(figure, {})[lang] = title
+            _open(page, urljoin(base, f"{prefix}labs/38-01/"))
+            links = page.evaluate(
+                "() => [...document.querySelectorAll('.md-content a')].map(a => a.pathname)"
+            )
+            assert f"/{prefix}theory/rollback-is-a-deploy/" in links
+            text = page.evaluate("() => document.querySelector('.md-content').innerText")
+            assert "generated" not in text and "se genera" not in text
+        page.close()
+    # Each language's page shows the figure drawn in its own words.
+    assert all(pair["en"] != pair["es"] for pair in titles.values()), titles
+
+
+def test_the_tutor_portal_passes_axe_and_keeps_its_slots(tmp_path) -> None:
+    import sys
+
+    from site_support import REPO
+
+    source = REPO / "templates" / "minitutor" / "project" / "src"
+    sys.path.insert(0, str(source))
+    try:
+        from minitutor import portal
+    finally:
+        sys.path.remove(str(source))
+    (tmp_path / "form.html").write_text(portal.render_page(None, version="1.2.2"))
+    (tmp_path / "answer.html").write_text(
+        portal.render_page("I has a cat", version="1.2.3", error="the API was slow"))
+    with serve(tmp_path) as base, axe_served() as axe, chromium() as browser:
+        page = browser.new_page()
+        for name in ("form.html", "answer.html"):
+            page.goto(urljoin(base, name), wait_until="load")
+            assert page.locator("main").count() == 1
+            assert run_axe(page, axe) == [], name
+        slots = page.evaluate(
+            "() => [...document.querySelectorAll('[data-slot]')].map(e => e.dataset.slot)")
+        assert slots == ["correction", "spanish"]
+        page.close()

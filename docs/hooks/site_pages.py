@@ -71,6 +71,9 @@ def generate(
         reference = site_cli.cli_reference(parser, lang)
         written.append(_write(docs_dir, site_labs.page_name(site_cli.CLI_PAGE, lang), reference))
     site_labs.fill_lab_yaml_examples(docs_dir, labs)
+    # Another labs directory (a test's, a course's) need not hold every lab mapped.
+    kit_labs = labs_dir.resolve() == _kit_labs()
+    problems.extend(site_labs.theory_problems(docs_source, labs if kit_labs else None))
     for name in site_cli.undescribed(site_cli.exit_codes()):
         problems.append(
             f"labcore/errors.py: exit code {name} has no meaning in each of "
@@ -128,6 +131,10 @@ def _ignore_hooks(source: Path) -> Callable[[str, list[str]], set[str]]:
         return skipped
 
     return ignore
+
+
+def _kit_labs() -> Path:
+    return (Path(__file__).resolve().parent.parent.parent / "labs").resolve()
 
 
 def _labs_dir() -> Path:

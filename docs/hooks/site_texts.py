@@ -18,8 +18,9 @@ TEXT: dict[str, dict[str, str]] = {
         "hint": "Stuck? Ask for the next hint: `lab hint {id}`",
         "record": "Write the break down in `notes/breaks.md` ([record format](../reference/records.md))",
         "check": "Check the recovery and the record: `lab check {id}`",
-        "source": "This page is generated when the site is built, from `{src}`. "
-        "To change it, edit that file.",
+        "theory_title": "Theory behind this lab",
+        "theory_intro": "Read these before the lab, or after it if you would rather find "
+        "the break yourself:",
         "index_title": "Labs",
         "index_intro": "Every lab breaks a small but real service on purpose, often with "
         "two coupled faults. You detect the break, recover the service, fix the cause "
@@ -66,8 +67,9 @@ TEXT: dict[str, dict[str, str]] = {
         "record": "Anota la avería en `notes/breaks.md` "
         "([formato del registro](../reference/records.md))",
         "check": "Comprueba la recuperación y el registro: `lab check {id}`",
-        "source": "Esta página se genera al construir el sitio a partir de `{src}`. "
-        "Si quieres cambiarla, edita ese archivo.",
+        "theory_title": "La teoría de este laboratorio",
+        "theory_intro": "Léela antes del laboratorio, o después si prefieres descubrir "
+        "la avería por tu cuenta:",
         "index_title": "Laboratorios",
         "index_intro": "Cada laboratorio rompe a propósito un servicio pequeño pero real, "
         "a menudo con dos fallos acoplados. Tú detectas la avería, recuperas el "

@@ -7,6 +7,7 @@ decides where the text goes.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import statistics
@@ -14,14 +15,21 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-PHASES = (("detect_s", "time to detect"), ("mitigate_s", "time to mitigate (MTTR)"),
+from checker.gradebook_plots import cohort_figures
+
+# Detection is monitoring's (the smoke test or the kit's probe, the same for every
+# learner); acknowledging is the learner's own first action.
+PHASES = (("detect_s", "time to detect (monitoring: smoke or probe)"),
+          ("acknowledge_s", "time to acknowledge (first action)"),
+          ("mitigate_s", "time to mitigate (MTTR)"),
           ("resolve_s", "time to resolve"))
 
 # The columns of the CSV and of the tables, in order (lists are joined with "; ").
 COLUMNS = (
     "learner", "lab", "workspace", "mode", "recovered", "recovered_from", "state",
-    "detect_s", "acknowledge_s", "mitigate_s", "resolve_s", "rollback_mode", "rollback_s",
-    "hints_used", "hints_revealed", "record_valid", "record_errors", "journal_intact", "journal_entries",
+    "detect_s", "detected_by", "acknowledge_s", "mitigate_s", "resolve_s", "rollback_mode",
+    "rollback_s", "hints_used", "hints_revealed", "record_valid", "record_errors",
+    "journal_intact", "journal_entries",
     "score", "score_max", "score_note", "flags", "error",
 )
 
@@ -122,6 +130,13 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _detected(row: dict[str, Any]) -> str:
+    """Monitoring's detection, named by what detected it: not the learner's time."""
+    if row.get("detect_s") is None:
+        return "-"
+    return f"{row.get('detected_by') or 'monitoring'} {_seconds(row['detect_s'])}"
+
+
 def score_text(row: dict[str, Any]) -> str:
     if row.get("error") is not None:
         return "error"
@@ -130,8 +145,9 @@ def score_text(row: dict[str, Any]) -> str:
     return f"{row['score']}/{row.get('score_max')}"
 
 
-LEARNER_HEADER = ("learner", "lab", "mode", "recovered", "detect", "acknowledge", "mitigate",
-                  "resolve", "rollback", "hints", "record", "journal", "score", "flags")
+LEARNER_HEADER = ("learner", "lab", "mode", "recovered", "detected by", "acknowledge",
+                  "mitigate", "resolve", "rollback", "hints", "record", "journal", "score",
+                  "flags")
 
 
 def flag_kinds(row: dict[str, Any]) -> list[str]:
@@ -154,8 +170,7 @@ def learner_cells(row: dict[str, Any], *, short: bool = False) -> list[str]:
     return [
         row["learner"], row.get("lab") or "-", row.get("mode") or "-",
         {True: "yes", False: "no", None: "not checked"}[row.get("recovered")],
-        _seconds(row.get("detect_s")), _seconds(row.get("acknowledge_s")),
-        _seconds(row.get("mitigate_s")),
+        _detected(row), _seconds(row.get("acknowledge_s")), _seconds(row.get("mitigate_s")),
         _seconds(row.get("resolve_s")), row.get("rollback_mode") or "-",
         str(row.get("hints_used") or 0), record,
         "intact" if row.get("journal_intact") else
@@ -202,7 +217,10 @@ def _summary_markdown(summary: dict[str, Any], title: str, source: str) -> list[
         "## Incident phases",
         "",
         f"Seconds from the impact (the broken release serving), over the {s['trusted']} "
-        "row(s) with an intact journal; the rollbacks and hints below too.",
+        "row(s) with an intact journal; the rollbacks and hints below too. Detection is "
+        "the monitoring's time (the smoke test or the kit's probe, which finds the break "
+        "within a fraction of a second whatever the learner does); the learner's own "
+        "reaction is the time to acknowledge, their first action on the incident.",
         "",
         markdown_table(("phase", "n", "min", "q1", "median", "q3", "max"), stats),
     ]
@@ -269,6 +287,15 @@ def notebook(rows: Sequence[dict[str, Any]], *, source: str, title: str = "Grade
         f'summary = json.loads(r"""{json.dumps(summary, indent=1)}""")\n\n'
         f'rows = json.loads(r"""\n{data}\n""")\n'
         "len(rows)"))
+    cells.append(new_markdown_cell(
+        "## Figures\n\nThe time to mitigate of each learner, the rollback modes, hints "
+        "used against score, and the time to acknowledge (the learner's first action), "
+        "over the rows with an intact journal. Drawn with matplotlib when the gradebook "
+        "was made; run the cell again to redraw."))
+    cells.append(new_code_cell(
+        "from typing import Any\n\nfrom IPython.display import Image, display\n\n\n"
+        + inspect.getsource(cohort_figures)
+        + "\n\nfor png in cohort_figures(rows):\n    display(Image(data=png, format='png'))"))
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},

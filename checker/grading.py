@@ -77,7 +77,8 @@ class Row:
     failed_checks: list[str] = field(default_factory=list)
     state: str | None = None  # the stopwatch's state
     mode: str | None = None  # guided | challenge, as the break recorded it
-    detect_s: float | None = None
+    detect_s: float | None = None  # monitoring's time (the smoke test or the probe)
+    detected_by: str | None = None  # smoke | probe
     acknowledge_s: float | None = None  # the learner's first action after the impact
     mitigate_s: float | None = None
     resolve_s: float | None = None
@@ -164,7 +165,7 @@ def _grade(target: Target, settings: Settings, row: Row) -> None:
     watch = measure(entries, lab_id)
     row.state = watch.state
     row.detect_s, row.mitigate_s, row.resolve_s = watch.detect_s, watch.mitigate_s, watch.resolve_s
-    row.acknowledge_s = watch.acknowledge_s
+    row.detected_by, row.acknowledge_s = watch.detected_by, watch.acknowledge_s
     injected = next((e for e in entries if e.event == events.FAULT_INJECTED
                      and e.data.get("lab") == lab_id), None)
     if injected is not None:

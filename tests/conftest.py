@@ -45,5 +45,13 @@ def built(built_miniapp_template, tmp_path):
     assert not leftovers, f"processes left behind: {leftovers}"
 
 
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The kit's site, built once per session with ``mkdocs build --strict``."""
+    from site_support import build_site
+
+    return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
 # Fixture projects carry tests of their own; they run inside their builds.
 collect_ignore = ["fixtures"]

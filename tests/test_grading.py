@@ -326,8 +326,17 @@ def test_notebook_validates_and_holds_the_summary(cohort, tmp_path):
     assert "| record-missing | 1 |" in text and "## Rows with an error" in text
     # rows, scored, flagged, not scored, errors, recovered, record valid
     assert "| 13 | 5 | 3 | 1 | 7 | 6 | 4 |" in text
+    assert "time to acknowledge (first action)" in text
+    assert "time to detect (monitoring: smoke or probe)" in text
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert len(code) == 1
+    assert len(code) == 2
+    # The notebook was run when it was made: every code cell has its outputs,
+    # the figures among them as PNG images.
+    assert all(c.outputs for c in code)
+    assert all(o.get("output_type") != "error" for c in code for o in c.outputs)
+    images = [o for o in code[1].outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 4
+    assert all(o.data["image/png"].startswith("iVBORw0KGgo") for o in images)  # PNG magic
     scope: dict = {}
     exec(code[0].source, scope)  # plain json, no pandas needed
     _, rows = grade_json(cohort=cohort)

@@ -5,29 +5,30 @@ following the language switcher."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import html
-import os
 import re
 import subprocess
-import sys
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from site_support import FIXTURE_LABS, REPO, load_hook, sibling, write_lab
+from site_support import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    DOCS,
+    LAB_ID,
+    OFFLINE_FLAGS,
+    REPO,
+    Site,
+    load_hook,
+    serve,
+    sibling,
+    site_labs_dir,
+    write_lab,
+)
 
-DOCS = REPO / "docs"
-CHROMIUM = Path("/usr/bin/chromium")
-LAB_ID = "38-01"
-BUILD_TIMEOUT = 300
 BROWSER_TIMEOUT = 90
 
 
@@ -37,40 +38,9 @@ site_labs = sibling("site_labs")
 site_links = sibling("site_links")
 
 
-def _labs_dir() -> Path:
-    """The kit's own labs when lab 38-01 is there, else the test fixture."""
-    labs, _ = site_labs.load_labs(REPO / "labs")
-    return REPO / "labs" if any(lab.id == LAB_ID for lab in labs) else FIXTURE_LABS
-
-
-@dataclass(frozen=True)
-class Site:
-    root: Path
-    output: str
-    labs_dir: Path
-
-    def page(self, path: str) -> str:
-        return (self.root / path / "index.html").read_text(encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    out = tmp_path_factory.mktemp("site") / "site"
-    labs_dir = _labs_dir()
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    command = [str(mkdocs)] if mkdocs.exists() else [sys.executable, "-m", "mkdocs"]
-    env = {**os.environ, "LAB_LABS_DIR": str(labs_dir), "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [*command, "build", "--strict", "--site-dir", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{output}"
-    return Site(out, output, labs_dir)
+def site(built_site: Site) -> Site:
+    return built_site
 
 
 # ------------------------------------------------------------------ the build
@@ -178,7 +148,7 @@ def _record_rules(records: ModuleType) -> object:
     """Lab 38-01's record rules, from its lab.yaml (the kit's, else the fixture's)."""
     from labkit.verdict import rules_for
 
-    labs, _ = site_labs.load_labs(_labs_dir())
+    labs, _ = site_labs.load_labs(site_labs_dir())
     return rules_for(next(lab for lab in labs if lab.id == LAB_ID))
 
 
@@ -338,25 +308,6 @@ def test_lab_pages_are_injected_after_the_labs_index() -> None:
 # ------------------------------------------------------------- real browser
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def _serve(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 class _Browser:
     def __init__(self, scratch: Path) -> None:
         self.scratch = scratch
@@ -367,17 +318,9 @@ class _Browser:
         profile = self.scratch / f"profile-{self.runs}"
         command = [
             str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
+            *CHROMIUM_FLAGS,
+            *OFFLINE_FLAGS,
             f"--user-data-dir={profile}",
-            # Only the local server resolves: the page must render with no network at all.
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             "--dump-dom",
             url,
         ]
@@ -410,7 +353,7 @@ def test_site_renders_and_switches_language_in_chromium(site: Site, tmp_path: Pa
     labs, _ = site_labs.load_labs(site.labs_dir)
     lab = next(lab for lab in labs if lab.id == LAB_ID)
     browser = _Browser(tmp_path)
-    with _serve(site.root) as base:
+    with serve(site.root) as base:
         home = browser.dom(base)
         assert 'lang="en"' in _html_tag(home)
         assert re.search(r'<header\b[^>]*class="[^"]*\bmd-header\b', home), "no Material header"
@@ -429,3 +372,33 @@ def test_site_renders_and_switches_language_in_chromium(site: Site, tmp_path: Pa
         assert urlsplit(urljoin(spanish_url, _switcher_link(spanish, "en"))).path == (
             f"/labs/{LAB_ID}/"
         )
+
+
+# ------------------------------------------------- what the theme leaves behind
+
+
+def test_no_sitemap_says_none_and_no_page_points_at_a_missing_one(site: Site) -> None:
+    sitemaps = list(site.root.rglob("sitemap.xml"))
+    for sitemap in sitemaps:
+        assert "None" not in sitemap.read_text(encoding="utf-8"), sitemap
+    for path in site.root.rglob("*.html"):
+        # The theme fetches sitemap.xml beside every <link rel="alternate"> of the head.
+        assert not re.search(r'<link rel="alternate" href="[^"]*" hreflang=', path.read_text(
+            encoding="utf-8")), path
+
+
+@pytest.mark.parametrize(("rel", "lang", "home"), [("404.html", "en", "/"),
+                                                   ("es/404.html", "es", "/es/")])
+def test_each_language_has_its_own_404_page(site: Site, rel: str, lang: str, home: str) -> None:
+    page = (site.root / rel).read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in page
+    switcher = {a["hreflang"]: a["href"] for a in _parse(page).anchors if "hreflang" in a}
+    assert switcher == {"en": "/", "es": "/es/"}, home
+
+
+def test_theme_labels_are_translated_on_spanish_pages(site: Site) -> None:
+    english, spanish = site.page("theory"), site.page("es/theory")
+    assert 'title="Dark mode"' in english and 'title="Permanent link"' in english
+    assert 'title="Modo oscuro"' in spanish and 'title="Modo claro"' in spanish
+    assert "Permanent link" not in spanish and "Dark mode" not in spanish
+    assert 'title="Enlace permanente"' in spanish

@@ -127,7 +127,7 @@ def test_lab_pages_come_from_the_fixture_labs_through_the_catalog() -> None:
         assert "lab break 38-01" in page and "lab check 38-01" in page
         assert "checks/test_recovered.py" not in page
         readme = labs[0].readme(lang).name
-        assert f"labs/38-01-no-rollback-path/{readme}" in page
+        assert f"labs/38-01-no-rollback-path/{readme}" not in page  # no maintainer note
         if lang == "en":
             assert "[rollback is a deploy](../theory/rollback-is-a-deploy.md)" in page
             assert "just release 1.2.3   # [not a link](checks/x.py)" in page
@@ -353,3 +353,39 @@ def test_the_cli_reference_lists_the_just_recipes_learners_type() -> None:
                         ("es", "## Recetas de tu espacio de trabajo")):
         section = "\n".join(site_cli.recipes_section(lang))
         assert title in section and "`just smoke-portal`" in section
+
+
+# ------------------------------------------------------------- lab -> theory
+
+
+def test_lab_pages_link_their_theory_from_the_mapping_file(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "theory").mkdir(parents=True)
+    (docs / "theory" / "retention.md").write_text("# Retention defaults\n", encoding="utf-8")
+    (docs / "theory" / "retention.es.md").write_text("# Retención por defecto\n",
+                                                     encoding="utf-8")
+    (docs / "lab-theory.yml").write_text('"38-01":\n  - theory/retention.md\n',
+                                         encoding="utf-8")
+    labs, _ = site_labs.load_labs(FIXTURE_LABS)
+    english = site_labs.lab_page(labs[0], "en", docs)
+    spanish = site_labs.lab_page(labs[0], "es", docs)
+    assert "## Theory behind this lab" in english
+    assert "- [Retention defaults](../theory/retention.md)" in english
+    assert "- [Retención por defecto](../theory/retention.md)" in spanish
+    for page in (english, spanish):
+        assert "generated" not in page and "se genera" not in page
+
+
+def test_a_mapping_to_a_missing_page_or_lab_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "lab-theory.yml").write_text('"99-01":\n  - theory/gone.md\n', encoding="utf-8")
+    labs, _ = site_labs.load_labs(FIXTURE_LABS)
+    problems = site_labs.theory_problems(tmp_path, labs)
+    assert any("lab 99-01 does not exist" in p for p in problems)
+    assert any("theory/gone.md" in p for p in problems)
+    assert site_labs.theory_problems(tmp_path) == [problems[1]]
+
+
+def test_every_theory_page_in_the_kits_mapping_exists() -> None:
+    labs, _ = site_labs.load_labs(REPO / "labs")
+    assert site_labs.theory_problems(REPO / "docs", labs) == []
+    assert set(site_labs.theory_map(REPO / "docs")) == {lab.id for lab in labs}

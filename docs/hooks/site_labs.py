@@ -21,6 +21,8 @@ from labkit.errors import LabError
 LABS_SUBDIR = "labs"
 # `<!-- labkit:lab-yaml-example -->` in a hand-written page becomes the
 # lab.yaml of the first lab; `<!-- labkit:lab-yaml-example ID -->` names one.
+# docs/lab-theory.yml: lab id -> the theory pages (relative to docs/) the lab practises.
+THEORY_MAP = "lab-theory.yml"
 LAB_YAML_MARKER = re.compile(r"<!--\s*labkit:lab-yaml-example(?:\s+([^\s>]+))?\s*-->")
 
 _H1 = re.compile(r"^#\s+\S")
@@ -78,12 +80,61 @@ def lab_page(lab: Lab, lang: str, docs_source: Path) -> str:
         "",
         body.strip(),
         "",
-        "---",
-        "",
-        f"*{words['source'].format(src=f'{LABS_SUBDIR}/{lab.dir.name}/{readme.name}')}*",
-        "",
+        *theory_section(lab.id, lang, docs_source),
     ]
     return "\n".join(lines)
+
+
+def theory_map(docs_source: Path) -> dict[str, list[str]]:
+    """docs/lab-theory.yml as a dict (empty when the file is absent)."""
+    from ruamel.yaml import YAML
+
+    path = docs_source / THEORY_MAP
+    if not path.is_file():
+        return {}
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): [str(page) for page in value or []] for key, value in data.items()
+            if isinstance(value, list)}
+
+
+def page_title(docs_source: Path, page: str, lang: str) -> str | None:
+    """The level-1 heading of a hand-written page in ``lang`` (else in the default)."""
+    stem = page.removesuffix(".md")
+    for candidate in (page_name(stem, lang), page):
+        path = docs_source / candidate
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if _H1.match(line):
+                    return line.lstrip("#").strip()
+            return Path(stem).name
+    return None
+
+
+def theory_section(lab_id: str, lang: str, docs_source: Path) -> list[str]:
+    """The lab page's closing section: links to the theory the lab puts into practice."""
+    pages = theory_map(docs_source).get(lab_id, [])
+    links = [(page, page_title(docs_source, page, lang)) for page in pages]
+    links = [(page, title) for page, title in links if title]
+    if not links:
+        return []
+    return [f"## {TEXT[lang]['theory_title']}", "", TEXT[lang]["theory_intro"], "",
+            *(f"- [{title}](../{page})" for page, title in links), ""]
+
+
+def theory_problems(docs_source: Path, labs: list[Lab] | None = None) -> list[str]:
+    """Entries of docs/lab-theory.yml naming a page (or, given the labs, a lab) that
+    does not exist."""
+    problems = []
+    for lab_id, pages in theory_map(docs_source).items():
+        if labs is not None and lab_id not in {lab.id for lab in labs}:
+            problems.append(f"docs/{THEORY_MAP}: lab {lab_id} does not exist")
+        for page in pages:
+            if not (docs_source / page).is_file():
+                problems.append(f"docs/{THEORY_MAP}: lab {lab_id} names {page}, which is "
+                                "not a page under docs/")
+    return problems
 
 
 def labs_index(labs: list[Lab], lang: str) -> str:

@@ -33,11 +33,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import event_priority, get_plugin_logger
 
 # MkDocs puts this directory on sys.path while it runs the hook file; a rebuild
 # under `mkdocs serve` runs it again, so the siblings are reloaded with it.
-_SIBLINGS = ("site_texts", "site_links", "site_labs", "site_cli")
+_SIBLINGS = ("site_texts", "site_links", "site_labs", "site_cli", "site_html")
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 for _name in _SIBLINGS:
@@ -45,6 +45,7 @@ for _name in _SIBLINGS:
         importlib.reload(sys.modules[_name])
 
 import site_cli  # noqa: E402
+import site_html  # noqa: E402
 import site_labs  # noqa: E402
 from site_texts import LANGS  # noqa: E402
 
@@ -70,6 +71,9 @@ def generate(
         reference = site_cli.cli_reference(parser, lang)
         written.append(_write(docs_dir, site_labs.page_name(site_cli.CLI_PAGE, lang), reference))
     site_labs.fill_lab_yaml_examples(docs_dir, labs)
+    # Another labs directory (a test's, a course's) need not hold every lab mapped.
+    kit_labs = labs_dir.resolve() == _kit_labs()
+    problems.extend(site_labs.theory_problems(docs_source, labs if kit_labs else None))
     for name in site_cli.undescribed(site_cli.exit_codes()):
         problems.append(
             f"labcore/errors.py: exit code {name} has no meaning in each of "
@@ -129,6 +133,10 @@ def _ignore_hooks(source: Path) -> Callable[[str, list[str]], set[str]]:
     return ignore
 
 
+def _kit_labs() -> Path:
+    return (Path(__file__).resolve().parent.parent.parent / "labs").resolve()
+
+
 def _labs_dir() -> Path:
     from labkit.paths import labs_dir
 
@@ -161,6 +169,25 @@ def on_config(config: Any, **kwargs: Any) -> Any:
         if watched.is_dir() and str(watched) not in config.watch:
             config.watch.append(str(watched))
     return config
+
+
+def on_post_page(output: str, **kwargs: Any) -> str:
+    return site_html.tidy_page(output)
+
+
+def on_post_template(output_content: str, template_name: str, **kwargs: Any) -> str:
+    if template_name == "404.html":
+        # Each language writes its 404 to the same file; keep every one.
+        _STATE.setdefault("not_found", {})[site_html.page_lang(output_content)] = output_content
+    return output_content
+
+
+@event_priority(-200)  # after the i18n plugin has built the other languages
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    site_dir = Path(config.site_dir)
+    site_html.place_not_found_pages(site_dir, _STATE.get("not_found", {}))
+    if not config.site_url:
+        site_html.drop_sitemaps(site_dir)
 
 
 def on_shutdown(**kwargs: Any) -> None:

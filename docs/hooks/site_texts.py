@@ -18,8 +18,9 @@ TEXT: dict[str, dict[str, str]] = {
         "hint": "Stuck? Ask for the next hint: `lab hint {id}`",
         "record": "Write the break down in `notes/breaks.md` ([record format](../reference/records.md))",
         "check": "Check the recovery and the record: `lab check {id}`",
-        "source": "This page is generated when the site is built, from `{src}`. "
-        "To change it, edit that file.",
+        "theory_title": "Theory behind this lab",
+        "theory_intro": "Read these before the lab, or after it if you would rather find "
+        "the break yourself:",
         "index_title": "Labs",
         "index_intro": "Every lab breaks a small but real service on purpose, often with "
         "two coupled faults. You detect the break, recover the service, fix the cause "
@@ -62,6 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
         "json_data": "`data`: the command's result; its shape is the command's own.",
         "json_example": "For example, `{invocation}` prints:",
         "json_commands": "Commands that take `--json`: {commands}.",
+        "permalink": "Permanent link",
     },
     "es": {
         "glance": "El laboratorio {id} de un vistazo",
@@ -72,8 +74,9 @@ TEXT: dict[str, dict[str, str]] = {
         "record": "Anota la avería en `notes/breaks.md` "
         "([formato del registro](../reference/records.md))",
         "check": "Comprueba la recuperación y el registro: `lab check {id}`",
-        "source": "Esta página se genera al construir el sitio a partir de `{src}`. "
-        "Si quieres cambiarla, edita ese archivo.",
+        "theory_title": "La teoría de este laboratorio",
+        "theory_intro": "Léela antes del laboratorio, o después si prefieres descubrir "
+        "la avería por tu cuenta:",
         "index_title": "Laboratorios",
         "index_intro": "Cada laboratorio rompe a propósito un servicio pequeño pero real, "
         "a menudo con dos fallos acoplados. Tú detectas la avería, recuperas el "
@@ -117,6 +120,7 @@ TEXT: dict[str, dict[str, str]] = {
         "json_data": "`data`: el resultado del comando; su forma es la propia del comando.",
         "json_example": "Por ejemplo, `{invocation}` imprime:",
         "json_commands": "Comandos que aceptan `--json`: {commands}.",
+        "permalink": "Enlace permanente",
     },
 }
 

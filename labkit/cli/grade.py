@@ -98,10 +98,12 @@ def run(args) -> int:
         import nbformat
 
         from checker.gradebook import notebook
+        from checker.gradebook_run import execute
 
         out = out or DEFAULT_NOTEBOOK
         title = f"Gradebook of lab {args.lab}" if args.lab else "Gradebook"
-        book = notebook(data, source=str(root.resolve()), title=title)
+        # Run when made, so the notebook opens with its tables' data and figures.
+        book = execute(notebook(data, source=str(root.resolve()), title=title))
         _emit(nbformat.writes(book) + "\n", out)
     elif args.format == "json":
         import json

@@ -11,6 +11,12 @@ Nobody presses it. From the journal alone:
 - **resolved**: the first ``lab check`` that found the lab recovered, the
   record valid and the journal intact.
 
+Apart from the phases, the serving release's backend going down and coming back
+(``backend.down`` then ``backend.restarted`` with ``serving``) after the impact
+is user impact of its own: counted in ``backend_restarts`` and
+``backend_down_s`` (the supervisor's own measure of each span), without moving
+any phase.
+
 Durations are measured from the impact, on the monotonic clock when the events
 come from the same boot. The rollback's own duration and mode (flip or
 rebuild) come from the first ``rollback.finished`` that landed on a release
@@ -69,6 +75,8 @@ class Stopwatch:
     hints_used: int = 0
     probes_failed: int = 0
     probes_passed: int = 0
+    backend_restarts: int = 0  # the serving backend went down and was brought back
+    backend_down_s: float | None = None  # summed over those spans
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -145,7 +153,32 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
         elif e.event == events.PROBE_WINDOW and (seq is None or e.seq <= seq):
             watch.probes_failed += int(e.data.get("fail", 0))
             watch.probes_passed += int(e.data.get("pass", 0))
+    _backend_outages(watch, later)
     return watch
+
+
+def _backend_outages(watch: Stopwatch, entries: list[Entry]) -> None:
+    """Spans the serving release's backend was down, from the supervisor's own measure."""
+    down: dict[str, Entry] = {}
+    spans: list[float] = []
+    for e in entries:
+        version = e.data.get("version")
+        if not e.data.get("serving"):
+            continue
+        if e.event == events.BACKEND_DOWN:
+            down.setdefault(version, e)
+        elif e.event == events.BACKEND_RESTARTED and version in down:
+            began = down.pop(version)
+            seconds = e.data.get("seconds")
+            if not isinstance(seconds, (int, float)):
+                seconds = Moment.of(e).since(Moment.of(began))
+            spans.append(float(seconds))
+    if spans:
+        watch.backend_restarts = len(spans)
+        watch.backend_down_s = _round(sum(spans))
+    for version in down:
+        watch.notes.append(f"the backend serving {version} went down and the journal shows "
+                           "no restart")
 
 
 def _first_failure(entries: list[Entry]) -> tuple[Moment, str] | None:

@@ -60,6 +60,7 @@ class Served:
     restarts: int = 0  # how often this release's backend was brought back
     streak: int = 0  # restarts in a row that did not stay up
     reason: str | None = None  # why it is down, while it is
+    attempts: int = 0  # restarts tried in this outage that did not come up
 
     def health(self) -> str:
         if not self.running.alive():
@@ -74,6 +75,7 @@ class Served:
         return {"version": self.version, "port": self.target.port, "ident": self.running.ident,
                 "alive": self.running.alive(), "health": health, "reason": reason,
                 "failures": self.failures, "restarts": self.restarts,
+                "failed_attempts": self.attempts,
                 "digest": (self.digest or "")[:12] or None, "role": role,
                 "connections": self.target.connections}
 
@@ -164,6 +166,7 @@ class Watcher:
                         fresh = await sup.replace(served)
                     except (RuntimeError, OSError) as err:
                         served.streak += 1
+                        served.attempts = attempts
                         sup.log(f"restart {attempts} of {served.version} failed: {err}")
         finally:
             await noted

@@ -115,3 +115,34 @@ def test_a_rebuilt_release_is_served_from_its_new_artifact(built):
     assert status["serving"] == "1.0.2" and status["warm"] == "1.0.1"
     assert sorted(b["version"] for b in status["supervisor"]["backends"]) == ["1.0.1", "1.0.2"]
     assert lab("deploy", "1.0.2", cwd=built).stdout.strip() == "[release] 1.0.2 is already serving"
+
+
+def test_a_backend_that_cannot_come_back_is_retried_with_backoff_until_it_can(built):
+    env = base_env(LAB_RESTART_BACKOFF_MAX="0.5")
+    lab("deploy", "1.0.0", cwd=built, env=env)
+    first = backend_of(built, env=env)
+    crash = built / ".lab/unpacked/1.0.0/CRASH"
+    crash.write_text("")
+    os.kill(int(first["ident"]), signal.SIGKILL)
+    failing = wait_for(lambda: (b := backend_of(built, env=env))["failed_attempts"] >= 3 and b,
+                       what="several failed restarts")
+    assert failing["health"] == "down" and failing["ident"] == first["ident"]
+    assert "is down" in lab("status", cwd=built, env=env).stdout
+    assert http_get(public_url(built) + "/version")[0] == 502
+
+    crash.unlink()
+    wait_for(lambda: router_answers(built), what="the router to answer again")
+    back = backend_of(built, env=env)
+    assert back["health"] == "healthy" and back["restarts"] == 1 and back["failed_attempts"] == 0
+    restarted = [e["data"] for e in journal(built) if e["event"] == "backend.restarted"]
+    assert len(restarted) == 1 and restarted[0]["attempts"] >= 4
+    log = (built / ".lab/supervisor.log").read_text()
+    assert "restart 1 of 1.0.0 failed" in log and "crashing at start on purpose" in log
+
+
+def test_restart_backoff_doubles_up_to_its_cap():
+    from labkit.runtime.health import BACKOFF_MAX, backoff
+
+    delays = [backoff(streak) for streak in range(12)]
+    assert delays[:4] == [0.0, 0.5, 1.0, 2.0]
+    assert delays == sorted(delays) and max(delays) == BACKOFF_MAX == delays[-1]

@@ -49,6 +49,32 @@ async def http_get(port: int, path: str, timeout: float = 2.0) -> tuple[int, byt
     return status, body
 
 
+async def wait_healthy(running: Running, path: str, timeout: float) -> None:
+    """Return once a just started backend answers 200 on ``path``; RuntimeError (and
+    the backend stopped) when it exits first or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if not running.alive():
+            tail = running.log_tail()
+            await running.stop()
+            raise RuntimeError(
+                f"release {running.version} exited before it was healthy:\n{tail}".rstrip()
+            )
+        try:
+            status, _ = await http_get(running.port, path, timeout=1.0)
+            if status == 200:
+                return
+        except (OSError, asyncio.TimeoutError, ValueError, IndexError):
+            pass
+        if time.monotonic() > deadline:
+            await running.stop()
+            raise RuntimeError(
+                f"release {running.version} did not pass its health check ({path}) "
+                f"within {timeout:g} s"
+            )
+        await asyncio.sleep(0.03)
+
+
 @dataclass(eq=False)
 class Served:
     version: str

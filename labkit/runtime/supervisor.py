@@ -25,7 +25,7 @@ from labcore.locks import try_lock
 from labkit.runtime.backends import get_backend
 from labkit.runtime.control import socket_address
 from labkit.runtime.fsutil import atomic_write_json, read_json
-from labkit.runtime.health import FAILURES, Served, Watcher, http_get
+from labkit.runtime.health import FAILURES, Served, Watcher, wait_healthy
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace
 from labkit.runtime.prober import Prober
@@ -101,27 +101,11 @@ class Supervisor:
         digest = self.backend.digest(version)
         port = free_port()
         running = await self.backend.start(version, port)
-        deadline = time.monotonic() + HEALTH_TIMEOUT
-        while True:
-            if not running.alive():
-                tail = running.log_tail()
-                await running.stop()
-                raise RuntimeError(
-                    f"release {version} exited before it was healthy:\n{tail}".rstrip()
-                )
-            try:
-                status, _ = await http_get(port, self.ws.spec.health, timeout=1.0)
-                if status == 200:
-                    break
-            except (OSError, asyncio.TimeoutError, ValueError, IndexError):
-                pass
-            if time.monotonic() > deadline:
-                await running.stop()
-                raise RuntimeError(
-                    f"release {version} did not pass its health check "
-                    f"({self.ws.spec.health}) within {HEALTH_TIMEOUT:g} s"
-                )
-            await asyncio.sleep(0.03)
+        try:
+            await wait_healthy(running, self.ws.spec.health, HEALTH_TIMEOUT)
+        except asyncio.CancelledError:  # shutting down mid-start: leave nothing behind
+            await running.stop(timeout=2.0)
+            raise
         log(f"backend {version} healthy on port {port} (pid {running.ident}, "
             f"digest {(digest or '?')[:12]})")
         return Served(version, running, Target(version, port), digest)

@@ -58,6 +58,23 @@ def test_a_killed_serving_backend_is_restarted_from_the_same_artifact(built):
     assert "1.0.1" in human and "restarts 1" in human and "healthy" in human
 
 
+def test_a_backend_that_stops_answering_is_replaced(built):
+    lab("deploy", "1.0.0", cwd=built)
+    hung = backend_of(built)
+    os.kill(int(hung["ident"]), signal.SIGSTOP)  # alive, but answers nothing
+
+    def replaced():
+        now = backend_of(built, "1.0.0")
+        return now if now["ident"] != hung["ident"] and now["health"] == "healthy" else None
+
+    fresh = wait_for(replaced, what="the hung backend to be replaced")
+    assert fresh["restarts"] == 1
+    wait_for(lambda: not pid_alive(int(hung["ident"])), what="the hung backend to be killed")
+    assert router_answers(built)
+    down = [e["data"] for e in journal(built) if e["event"] == "backend.down"]
+    assert len(down) == 1 and "3 health checks in a row failed" in down[0]["reason"]
+
+
 def test_with_watching_off_status_deploy_and_serve_see_a_dead_backend(built):
     env = base_env(LAB_HEALTH_INTERVAL="0")
     lab("deploy", "1.0.0", cwd=built, env=env)

@@ -12,10 +12,10 @@ Nobody presses it. From the journal alone:
   record valid and the journal intact.
 
 Apart from the phases, the serving release's backend going down and coming back
-(``backend.down`` then ``backend.restarted`` with ``serving``) after the impact
-is user impact of its own: counted in ``backend_restarts`` and
-``backend_down_s`` (the supervisor's own measure of each span), without moving
-any phase.
+(``backend.down`` then ``backend.restarted`` with ``serving``, or a deploy
+ending the outage) after the impact is user impact of its own: counted in
+``backend_outages`` and ``backend_down_s`` (the supervisor's own measure of
+each span), without moving any phase.
 
 Durations are measured from the impact, on the monotonic clock when the events
 come from the same boot. The rollback's own duration and mode (flip or
@@ -75,7 +75,7 @@ class Stopwatch:
     hints_used: int = 0
     probes_failed: int = 0
     probes_passed: int = 0
-    backend_restarts: int = 0  # the serving backend went down and was brought back
+    backend_outages: int = 0  # the serving backend went down, then came back or was replaced
     backend_down_s: float | None = None  # summed over those spans
     notes: list[str] = field(default_factory=list)
 
@@ -163,9 +163,12 @@ def _backend_outages(watch: Stopwatch, entries: list[Entry]) -> None:
     spans: list[float] = []
     for e in entries:
         version = e.data.get("version")
-        if not e.data.get("serving"):
+        if e.event == events.RELEASE_DEPLOYED:  # a deploy ends the outage, whatever it serves
+            spans += [Moment.of(e).since(Moment.of(began)) for began in down.values()]
+            down.clear()
+        elif not e.data.get("serving"):
             continue
-        if e.event == events.BACKEND_DOWN:
+        elif e.event == events.BACKEND_DOWN:
             down.setdefault(version, e)
         elif e.event == events.BACKEND_RESTARTED and version in down:
             began = down.pop(version)
@@ -174,7 +177,7 @@ def _backend_outages(watch: Stopwatch, entries: list[Entry]) -> None:
                 seconds = Moment.of(e).since(Moment.of(began))
             spans.append(float(seconds))
     if spans:
-        watch.backend_restarts = len(spans)
+        watch.backend_outages = len(spans)
         watch.backend_down_s = _round(sum(spans))
     for version in down:
         watch.notes.append(f"the backend serving {version} went down and the journal shows "

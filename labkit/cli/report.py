@@ -39,9 +39,9 @@ def stopwatch_table(watch: dict, reference: dict | None = None) -> Table:
                   f"flip {seconds(ref.get('flip_s'))} / rebuild {seconds(ref.get('rebuild_s'))}"
                   if ref else "")
     table.add_row("hints used", str(watch["hints_used"]), "")
-    if watch.get("backend_restarts"):
-        table.add_row("backend down (restarted)",
-                      f"{seconds(watch['backend_down_s'])} x{watch['backend_restarts']}", "")
+    if watch.get("backend_outages"):
+        table.add_row("serving backend down",
+                      f"{seconds(watch['backend_down_s'])} x{watch['backend_outages']}", "")
     return table
 
 

@@ -15,6 +15,12 @@ Nobody presses it. From the journal alone:
 - **resolved**: the first ``lab check`` that found the lab recovered, the
   record valid and the journal intact.
 
+Apart from the phases, the serving release's backend going down and coming back
+(``backend.down`` then ``backend.restarted`` with ``serving``, or a deploy
+ending the outage) after the impact is user impact of its own: counted in
+``backend_outages`` and ``backend_down_s`` (the supervisor's own measure of
+each span), without moving any phase.
+
 Durations are measured from the impact, on the monotonic clock when the events
 come from the same boot. The rollback's own duration and mode (flip or
 rebuild) come from the first ``rollback.finished`` that landed on a release
@@ -75,6 +81,8 @@ class Stopwatch:
     hints_used: int = 0
     probes_failed: int = 0
     probes_passed: int = 0
+    backend_outages: int = 0  # the serving backend went down, then came back or was replaced
+    backend_down_s: float | None = None  # summed over those spans
     notes: list[str] = field(default_factory=list)
     # Every mark in order, seconds after the impact: impact, detected, acknowledged,
     # rollback (with its outcome: ok, failed, to-broken), mitigated, resolved.
@@ -166,6 +174,7 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
         elif e.event == events.PROBE_WINDOW and (seq is None or e.seq <= seq):
             watch.probes_failed += int(e.data.get("fail", 0))
             watch.probes_passed += int(e.data.get("pass", 0))
+    _backend_outages(watch, later)
     _mark(watch, "impact", 0.0)
     _mark(watch, "detected", watch.detect_s, by=watch.detected_by)
     _mark(watch, "acknowledged", watch.acknowledge_s)
@@ -173,6 +182,33 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     _mark(watch, "resolved", watch.resolve_s)
     watch.timeline.sort(key=lambda m: m["at_s"])
     return watch
+
+
+def _backend_outages(watch: Stopwatch, entries: list[Entry]) -> None:
+    """Spans the serving release's backend was down, from the supervisor's own measure."""
+    down: dict[str, Entry] = {}
+    spans: list[float] = []
+    for e in entries:
+        version = e.data.get("version")
+        if e.event == events.RELEASE_DEPLOYED:  # a deploy ends the outage, whatever it serves
+            spans += [Moment.of(e).since(Moment.of(began)) for began in down.values()]
+            down.clear()
+        elif not e.data.get("serving"):
+            continue
+        elif e.event == events.BACKEND_DOWN:
+            down.setdefault(version, e)
+        elif e.event == events.BACKEND_RESTARTED and version in down:
+            began = down.pop(version)
+            seconds = e.data.get("seconds")
+            if not isinstance(seconds, (int, float)):
+                seconds = Moment.of(e).since(Moment.of(began))
+            spans.append(float(seconds))
+    if spans:
+        watch.backend_outages = len(spans)
+        watch.backend_down_s = _round(sum(spans))
+    for version in down:
+        watch.notes.append(f"the backend serving {version} went down and the journal shows "
+                           "no restart")
 
 
 def _first_failure(entries: list[Entry]) -> tuple[Moment, str] | None:

@@ -19,6 +19,8 @@ PROBE_WINDOW = "probe.window"
 HINT_REVEALED = "hint.revealed"
 CHECK_RUN = "check.run"
 SUPERVISOR_RESTORED = "supervisor.restored"
+BACKEND_DOWN = "backend.down"
+BACKEND_RESTARTED = "backend.restarted"
 
 # What counts as the learner acting on the incident (the first one starts "acknowledged").
 LEARNER_ACTIONS = (SMOKE_FAILED, SMOKE_PASSED, ROLLBACK_STARTED, HINT_REVEALED)

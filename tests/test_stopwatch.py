@@ -155,3 +155,38 @@ def test_the_timeline_marks_every_phase_and_rollback_attempt_in_order(tmp_path):
 def test_no_impact_no_timeline(tmp_path):
     watch = measure(shift(journal_of(tmp_path, story()[:3]), {}), "38-01")
     assert watch.timeline == [] and watch.acknowledge_s is None
+
+
+def test_the_serving_backend_down_and_restarted_is_counted_as_impact(tmp_path):
+    events = story()[:5] + [
+        ("backend.down", {"version": "1.2.3", "reason": "its process exited", "serving": True}),
+        ("backend.restarted", {"version": "1.2.3", "reason": "its process exited",
+                               "serving": True, "seconds": 1.25}),
+        ("backend.down", {"version": "1.2.2", "reason": "its process exited",
+                          "serving": False}),
+        ("backend.restarted", {"version": "1.2.2", "serving": False, "seconds": 9.0}),
+        ("backend.down", {"version": "1.2.3", "reason": "3 health checks in a row failed",
+                          "serving": True}),
+    ]
+    watch = measure(shift(journal_of(tmp_path, events), {4: 1, 5: 2}), "38-01")
+    assert watch.state == "detected" and watch.detect_s == 1.0  # no phase moves
+    assert watch.backend_outages == 1 and watch.backend_down_s == 1.25
+    assert watch.notes == ["the backend serving 1.2.3 went down and the journal shows no restart"]
+
+
+def test_a_backend_restart_before_the_impact_is_not_the_incident(tmp_path):
+    events = [("backend.down", {"version": "1.2.2", "serving": True}),
+              ("backend.restarted", {"version": "1.2.2", "serving": True, "seconds": 2.0}),
+              *story()[2:4]]
+    watch = measure(shift(journal_of(tmp_path, events), {}), "38-01")
+    assert watch.state == "impact" and watch.backend_outages == 0
+    assert watch.backend_down_s is None
+
+
+def test_a_deploy_ends_an_outage_of_the_serving_backend(tmp_path):
+    events = story()[:5] + [
+        ("backend.down", {"version": "1.2.3", "reason": "its process exited", "serving": True}),
+        ("release.deployed", {"version": "1.2.2", "mode": "flip"}),
+    ]
+    watch = measure(shift(journal_of(tmp_path, events), {4: 1, 5: 2, 6: 3, 7: 7.5}), "38-01")
+    assert watch.backend_outages == 1 and watch.backend_down_s == 4.5 and not watch.notes

@@ -18,6 +18,7 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import say
+    from labkit.i18n import t
     from labkit.runtime.deploy import deploy
     from labkit.runtime.layout import Workspace
 
@@ -25,6 +26,8 @@ def run(args) -> int:
     result = deploy(ws, args.version)
     if args.json:
         print_json(result.as_dict())
+    elif result.restarted:
+        say(t("deploy.restarted", version=result.version))
     elif not result.changed:
         say(f"[release] {result.version} is already serving")
     else:

@@ -20,16 +20,25 @@ def register(sub, common) -> None:
 def run_serve(args) -> int:
     from labkit.cli.render import print_json
     from labkit.console import say
+    from labkit.i18n import t
     from labkit.runtime.control import ensure_running
     from labkit.runtime.layout import Workspace
 
     ws = Workspace.find(args.workspace)
-    status = ensure_running(ws).call("status")
+    control = ensure_running(ws)
+    status = control.call("status")
+    revived = None
+    if status.get("active"):  # serving by name is not enough: check that it answers
+        revived = control.call("revive", version=status["active"], timeout=120)
+        status = control.call("status")
     if args.json:
-        print_json(status)
+        print_json({**status, "restarted": bool(revived and revived["state"] == "restarted")})
         return EXIT_OK
     serving = status.get("active") or "nothing yet"
-    say(f"[serve] {status['url']} (supervisor {status['pid']}), serving {serving}")
+    line = f"[serve] {status['url']} (supervisor {status['pid']}), serving {serving}"
+    if revived and revived["state"] == "restarted":
+        line += t("serve.restarted", reason=revived.get("reason") or "?")
+    say(line)
     return EXIT_OK
 
 

@@ -36,6 +36,7 @@ def run(args) -> int:
     if sup["running"]:
         say(t("status.running", lang, pid=sup["pid"], url=sup["url"]))
         say(t("status.serving", lang, version=data["serving"] or t("status.nothing", lang)))
+        _backends(sup)
     else:
         was = sup.get("was_serving")
         say(t("status.stopped_was", lang, version=was) if was else t("status.stopped", lang),
@@ -59,6 +60,31 @@ def run(args) -> int:
     elif lab:
         say(t("status.no_break", lang, lab=lab["lab"]))
     return EXIT_OK
+
+
+def _backends(sup: dict) -> None:
+    from labkit.console import console
+    from labkit.i18n import t
+
+    for index, b in enumerate(sup.get("backends") or []):
+        line = t("status.backend", version=b["version"], ident=b["ident"], health=b["health"],
+                 role=f" ({b['role']})" if b.get("role") else "",
+                 digest=b.get("digest") or "?", restarts=b.get("restarts", 0))
+        style = "lab.pass" if b["health"] == "healthy" else "lab.fail"
+        label = "backends:   " if index == 0 else " " * 12
+        console.print(label + f"[{style}]{escape(line)}[/]")
+    serving = next((b for b in sup.get("backends") or [] if b.get("role") == "serving"), None)
+    if serving is not None and serving["health"] in ("down", "unhealthy"):
+        watched = (sup.get("watching") or {}).get("watching", False)
+        key = "status.serving_down_watched" if watched else "status.serving_down_unwatched"
+        reason = serving.get("reason") or serving["health"]
+        console.print(f"[lab.fail]{escape(t(key, version=serving['version'], reason=reason))}[/]")
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def lab_status(root) -> dict | None:

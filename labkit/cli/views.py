@@ -66,6 +66,9 @@ def stopwatch_table(watch: dict, reference: dict | None = None,
     table.add_row(t("report.rollbacks_to_broken", lang), str(watch.get("rollbacks_to_broken", 0)),
                   "")
     table.add_row(t("report.hints", lang), str(watch["hints_used"]), "")
+    if watch.get("backend_outages"):
+        table.add_row(t("report.backend_down", lang),
+                      f"{seconds(watch['backend_down_s'])} x{watch['backend_outages']}", "")
     if impact and watch["mitigate_s"] is None and watch.get("state") == "detected":
         table.caption = t("report.not_measured", lang)
     return table

@@ -32,6 +32,7 @@ class DeployResult:
     rebuild_seconds: float | None = None
     url: str | None = None
     changed: bool = True
+    restarted: bool = False  # the serving backend was down and was brought back
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -48,12 +49,18 @@ def _deploy_locked(ws: Workspace, version: str, *, mode: str, started: float,
                    extra: dict | None = None) -> DeployResult:
     check_version(version)
     ws.journal.check_tail()  # a switch the journal cannot record is refused up front
-    ArtifactStore(ws).verify(version)
+    manifest = ArtifactStore(ws).verify(version)
     control = ensure_running(ws)
     status = control.call("status")
     if status.get("active") == version:
-        return DeployResult(version, History(ws.history_path).previous(), mode,
-                            time.monotonic() - started, None, url=status.get("url"), changed=False)
+        # Serving already, by version: only when it runs this artifact and answers.
+        reply = control.call("revive", version=version, digest=manifest["sha256"], timeout=120)
+        if reply["state"] in ("healthy", "restarted"):
+            restarted = reply["state"] == "restarted"
+            return DeployResult(version, History(ws.history_path).previous(),
+                                "restart" if restarted else mode, time.monotonic() - started,
+                                None, url=status.get("url"), changed=restarted,
+                                restarted=restarted)
     backend = get_backend(ws)
     backend.prepare(version)
     failpoints.hit("deploy.prepared")

@@ -46,8 +46,8 @@ class Prober:
         return {"probe": {"active": self.active, "interval_s": INTERVAL, "window_s": WINDOW,
                           **self.totals}}
 
-    def on_switch(self, version: str) -> None:
-        self._flush()  # a window never mixes two releases
+    async def on_switch(self, version: str) -> None:
+        await self._flush()  # a window never mixes two releases
 
     def begin(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self._loop())
@@ -57,7 +57,7 @@ class Prober:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
-        self._flush()
+        await self._flush()
 
     # -- probing -------------------------------------------------------------
     def _wanted(self) -> bool:
@@ -74,7 +74,7 @@ class Prober:
             started = time.monotonic()
             active = self._wanted() and self.sup.router.active is not None
             if active != self.active:
-                self._flush()
+                await self._flush()
                 self.active = active
             if active:
                 if self.contract is None:
@@ -86,15 +86,15 @@ class Prober:
                         continue
                 version = self.sup.router.active.version
                 findings = await asyncio.to_thread(check, self.sup.router.port, self.contract)
-                self._record(version, not findings, [f.code for f in findings])
+                await self._record(version, not findings, [f.code for f in findings])
             await asyncio.sleep(max(0.0, INTERVAL - (time.monotonic() - started)))
 
-    def _record(self, version: str, passed: bool, codes: list[str]) -> None:
+    async def _record(self, version: str, passed: bool, codes: list[str]) -> None:
         now = time.monotonic_ns()
         window = self._window
         if window is not None and (window["version"] != version
                                    or now - window["start_mono_ns"] >= WINDOW * 1e9):
-            self._flush()
+            await self._flush()
             window = None
         if window is None:
             window = self._window = {"version": version, "pass": 0, "fail": 0,
@@ -112,8 +112,8 @@ class Prober:
                 window["findings"].append(code)
         window["end_mono_ns"] = now
 
-    def _flush(self) -> None:
+    async def _flush(self) -> None:
         window, self._window = self._window, None
         if window and (window["pass"] or window["fail"]):
             self.totals["windows"] += 1
-            self.sup.record(events.PROBE_WINDOW, window)
+            await self.sup.record(events.PROBE_WINDOW, window)

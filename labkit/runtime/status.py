@@ -37,7 +37,8 @@ def runtime_status(ws: Workspace) -> dict[str, Any]:
         out["supervisor"] = {"running": True, "pid": live["pid"], "port": live["port"],
                              "url": live["url"], "uptime_s": live["uptime_s"],
                              "backend": live["backend"], "backends": live["backends"],
-                             "last_switch_ns": live.get("last_switch_ns")}
+                             "last_switch_ns": live.get("last_switch_ns"),
+                             "watching": live.get("health")}
         out["serving"] = live["active"]
         out["warm"] = live["warm"]
         for key in ("probe",):

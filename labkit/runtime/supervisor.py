@@ -27,9 +27,9 @@ from labcore.locks import try_lock
 from labcore.names import is_version
 from labkit.runtime import routerstate, sweep
 from labkit.runtime.backends import get_backend
-from labkit.runtime.backends.base import Running
 from labkit.runtime.control import socket_address
 from labkit.runtime.fsutil import atomic_write_json
+from labkit.runtime.health import FAILURES, Served, Watcher, wait_healthy
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace
 from labkit.runtime.prober import Prober
@@ -39,6 +39,7 @@ HEALTH_TIMEOUT = float(os.environ.get("LAB_HEALTH_TIMEOUT", "30"))
 DRAIN_TIMEOUT = float(os.environ.get("LAB_DRAIN_TIMEOUT", "10"))
 ROUTER_IDLE_TIMEOUT = float(os.environ.get("LAB_ROUTER_IDLE_TIMEOUT", "15"))
 ROUTER_MAX_CONNECTIONS = int(os.environ.get("LAB_ROUTER_MAX_CONNECTIONS", "1024"))
+REVIVE_TIMEOUT = float(os.environ.get("LAB_REVIVE_TIMEOUT", "60"))
 
 
 def log(message: str) -> None:
@@ -60,27 +61,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def http_get(port: int, path: str, timeout: float = 2.0) -> tuple[int, bytes]:
-    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
-    try:
-        writer.write(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        await writer.drain()
-        raw = await asyncio.wait_for(reader.read(), timeout)
-    finally:
-        writer.close()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
-    return status, body
-
-
 class Supervisor:
+    log = staticmethod(log)
+
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.backend = get_backend(ws)
         self.router = Router(idle_timeout=ROUTER_IDLE_TIMEOUT,
                              max_connections=ROUTER_MAX_CONNECTIONS)
-        self.running: dict[str, Running] = {}
-        self.targets: dict[str, Target] = {}
+        self.backends: dict[str, Served] = {}
+        self.retiring: list[Served] = []  # replaced while serving; stopped after the switch
         self.warm: str | None = None
         self.started = time.time()
         self.stopping = asyncio.Event()
@@ -89,6 +79,7 @@ class Supervisor:
         self.last_switch_ns: int | None = None
         self.op_lock = asyncio.Lock()
         self.prober = Prober(self)
+        self.watcher = Watcher(self)
 
     # -- state ----------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -101,10 +92,11 @@ class Supervisor:
             log(repaired)
         return state
 
-    def record(self, event: str, data: dict[str, Any]) -> bool:
-        """Journal ``event``; a journal that cannot take it is logged, never fatal."""
+    async def record(self, event: str, data: dict[str, Any]) -> bool:
+        """Journal ``event`` off the event loop (an append locks, writes and fsyncs); a
+        journal that cannot take it is logged, never fatal."""
         try:
-            self.ws.journal.append(event, data)
+            await asyncio.to_thread(self.ws.journal.append, event, data)
             return True
         except (LabError, OSError) as err:
             log(f"could not journal {event}: {err}")
@@ -118,60 +110,90 @@ class Supervisor:
             "active": active,
             "warm": self.warm,
             "supervisor_pid": os.getpid(),
-            "backends": {v: r.ident for v, r in self.running.items()},
+            "backends": {v: s.running.ident for v, s in self.backends.items()},
+            "digests": {v: s.digest for v, s in self.backends.items()},
         })
 
+    def serving(self) -> Served | None:
+        """The backend the router points at (a replaced one until the switch)."""
+        for served in [*self.backends.values(), *self.retiring]:
+            if served.target is self.router.active:
+                return served
+        return None
+
     # -- backends ---------------------------------------------------------------
-    async def start_backend(self, version: str) -> Target:
-        current = self.running.get(version)
-        if current is not None and current.alive():
-            return self.targets[version]
+    async def spawn(self, version: str) -> Served:
+        """Start the prepared release ``version`` on a fresh port and wait for its health."""
         if not self.backend.prepared(version):
             raise RuntimeError(f"release {version} is not prepared (its artifact is not unpacked)")
+        digest = self.backend.digest(version)
         port = free_port()
         running = await self.backend.start(version, port)
-        deadline = time.monotonic() + HEALTH_TIMEOUT
-        while True:
-            if not running.alive():
-                tail = running.log_tail()
-                await running.stop()
-                raise RuntimeError(
-                    f"release {version} exited before it was healthy:\n{tail}".rstrip()
-                )
-            try:
-                status, _ = await http_get(port, self.ws.spec.health, timeout=1.0)
-                if status == 200:
-                    break
-            except (OSError, asyncio.TimeoutError, ValueError, IndexError):
-                pass
-            if time.monotonic() > deadline:
-                await running.stop()
-                raise RuntimeError(
-                    f"release {version} did not pass its health check "
-                    f"({self.ws.spec.health}) within {HEALTH_TIMEOUT:g} s"
-                )
-            await asyncio.sleep(0.03)
-        self.running[version] = running
-        self.targets[version] = Target(version, port)
-        log(f"backend {version} healthy on port {port} (pid {running.ident})")
-        return self.targets[version]
+        try:
+            await wait_healthy(running, self.ws.spec.health, HEALTH_TIMEOUT)
+        except asyncio.CancelledError:  # shutting down mid-start: leave nothing behind
+            await running.stop(timeout=2.0)
+            raise
+        log(f"backend {version} healthy on port {port} (pid {running.ident}, "
+            f"digest {(digest or '?')[:12]})")
+        return Served(version, running, Target(version, port), digest)
+
+    async def start_backend(self, version: str) -> Target:
+        """The target of a live, healthy backend of ``version`` started from the artifact
+        prepared now; a dead one, or one started from another digest, is replaced."""
+        current = self.backends.get(version)
+        if (current is not None and current.running.alive() and current.failures < FAILURES
+                and current.digest == self.backend.digest(version)):
+            return current.target
+        fresh = await self.spawn(version)
+        if current is not None:
+            self.retire(current)
+        self.backends[version] = fresh
+        return fresh.target
+
+    async def replace(self, served: Served) -> Served:
+        """Bring ``served`` back from the same artifact (under the op lock); the router
+        follows when it was serving."""
+        with contextlib.suppress(Exception):
+            await served.running.stop(timeout=2.0)
+        if not self.backend.prepared(served.version):
+            await asyncio.to_thread(self.backend.prepare, served.version)
+        fresh = await self.spawn(served.version)
+        fresh.restarts, fresh.streak = served.restarts + 1, served.streak
+        self.backends[served.version] = fresh
+        if self.router.active is served.target:
+            self.router.switch(fresh.target)
+        self.save()
+        return fresh
+
+    def retire(self, served: Served) -> None:
+        if self.router.active is served.target:
+            self.retiring.append(served)
+        else:
+            asyncio.get_running_loop().create_task(self.stop_served(served, drain=True))
+
+    async def stop_served(self, served: Served, *, drain: bool) -> None:
+        if drain and served.running.alive():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(served.target.idle.wait(), DRAIN_TIMEOUT)
+        if self.backends.get(served.version) is served:
+            del self.backends[served.version]
+        await served.running.stop()
+        log(f"backend {served.version} (pid {served.running.ident}) stopped")
 
     async def stop_backend(self, version: str, *, drain: bool) -> None:
-        target = self.targets.get(version)
-        if drain and target is not None:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(target.idle.wait(), DRAIN_TIMEOUT)
-        running = self.running.pop(version, None)
-        self.targets.pop(version, None)
-        if running is not None:
-            await running.stop()
-            log(f"backend {version} stopped")
+        served = self.backends.get(version)
+        if served is not None:
+            await self.stop_served(served, drain=drain)
 
     async def retire_others(self) -> None:
         """Drain and stop every backend that is neither serving nor the warm previous."""
         keep = {self.router.active.version if self.router.active else None, self.warm}
-        for version in [v for v in self.running if v not in keep]:
+        for version in [v for v in self.backends if v not in keep]:
             await self.stop_backend(version, drain=True)
+        for served in [s for s in self.retiring if s.target is not self.router.active]:
+            self.retiring.remove(served)
+            await self.stop_served(served, drain=True)
         self.save()
 
     # -- control operations -------------------------------------------------------
@@ -180,21 +202,28 @@ class Supervisor:
 
     async def op_status(self, req: dict) -> dict:
         active = self.router.active
+
+        def role(served: Served) -> str | None:
+            if served.target is active:
+                return "serving"
+            if served in self.retiring:
+                return "retiring"
+            return "warm" if served.version == self.warm else None
+
+        serving = self.serving()
         return {
             "pid": os.getpid(),
             "port": self.router.port,
             "url": f"http://127.0.0.1:{self.router.port}/",
             "active": active.version if active else None,
+            "active_health": serving.health() if serving else None,
             "warm": self.warm,
             "uptime_s": round(time.time() - self.started, 3),
             "last_switch_ns": self.last_switch_ns,
             "backend": self.backend.kind,
-            "backends": [
-                {"version": v, "port": self.targets[v].port, "ident": r.ident,
-                 "alive": r.alive(), "connections": self.targets[v].connections}
-                for v, r in self.running.items()
-            ],
+            "backends": [s.status(role(s)) for s in [*self.backends.values(), *self.retiring]],
             **self.prober.status(),
+            **self.watcher.status(),
         }
 
     async def op_start(self, req: dict) -> dict:
@@ -202,14 +231,36 @@ class Supervisor:
             target = await self.start_backend(_version(req))
             return {"port": target.port}
 
+    async def op_revive(self, req: dict) -> dict:
+        """Check the serving backend of ``version`` now; restart it when it is down.
+
+        ``state``: healthy, restarted, or differs (it runs another digest than
+        ``digest``), other (``version`` is not what serves)."""
+        served = self.serving()
+        if served is None or served.version != req["version"]:
+            return {"state": "other"}
+        if req.get("digest") and served.digest != req["digest"]:
+            return {"state": "differs"}
+        reason = None
+        if served not in self.watcher.restarting:
+            reason = await self.watcher.check(served, patience=1)
+            if reason is None:
+                return {"state": "healthy", "ident": served.running.ident}
+        task = self.watcher.restart(served, reason or "", now=True)
+        try:
+            fresh = await asyncio.wait_for(asyncio.shield(task), REVIVE_TIMEOUT)
+        except asyncio.TimeoutError:
+            raise RuntimeError(f"release {served.version} is down ({served.reason}) and did not "
+                               f"come back within {REVIVE_TIMEOUT:g} s") from None
+        if fresh is None:
+            return {"state": "other"}
+        return {"state": "restarted", "ident": fresh.running.ident, "reason": served.reason}
+
     async def op_switch(self, req: dict) -> dict:
         version = _version(req)
         async with self.op_lock:
             self.ws.journal.check_tail()  # never switch what the journal cannot record
-            target = self.targets.get(version)
-            running = self.running.get(version)
-            if target is None or running is None or not running.alive():
-                target = await self.start_backend(version)
+            target = await self.start_backend(version)
             old, switch_ns = self.router.switch(target)
             self.last_switch_ns = switch_ns
             previous = old.version if old else None
@@ -217,12 +268,14 @@ class Supervisor:
                 self.warm = previous
             self.save()
             record = dict(req.get("record") or {})
-            self.history.append("deployed", version, previous=previous, **record)
-            self.record(events.RELEASE_DEPLOYED, {
-                "version": version, "previous": previous, "switch_ns": switch_ns, **record,
+            await asyncio.to_thread(self.history.append, "deployed", version,
+                                    previous=previous, **record)
+            await self.record(events.RELEASE_DEPLOYED, {
+                "version": version, "previous": previous, "switch_ns": switch_ns,
+                "digest": self.backends[version].digest, **record,
             })
             log(f"now serving {version} (previous {previous}, switch {switch_ns} ns)")
-            self.prober.on_switch(version)
+            await self.prober.on_switch(version)
         asyncio.get_running_loop().create_task(self.retire_others())
         return {"previous": previous, "switch_ns": switch_ns, "port": self.router.port}
 
@@ -278,7 +331,7 @@ class Supervisor:
             target = await self.start_backend(active)
             self.router.switch(target)
             log(f"restored {active} as the serving release")
-            self.record(events.SUPERVISOR_RESTORED, {"version": active})
+            await self.record(events.SUPERVISOR_RESTORED, {"version": active})
         except Exception as err:  # keep running: status reports nothing serving
             log(f"could not restore {active}: {err}")
 
@@ -319,14 +372,16 @@ class Supervisor:
         (self.ws.state / "supervisor.pid").write_text(f"{os.getpid()}\n")
         log(f"supervisor {os.getpid()} listening on http://127.0.0.1:{port}/")
         self.prober.begin()
+        self.watcher.begin()
         self.ready.set()
         await self.stopping.wait()
         log("shutting down")
+        await self.watcher.end()
         await self.prober.end()
         control.close()
         await self.router.close()
-        for version in list(self.running):
-            await self.stop_backend(version, drain=False)
+        for served in [*self.backends.values(), *self.retiring]:
+            await self.stop_served(served, drain=False)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.ws.control_path)
         with contextlib.suppress(FileNotFoundError):

@@ -42,6 +42,10 @@ class Backend(ABC):
     def prepared(self, version: str) -> bool: ...
 
     @abstractmethod
+    def digest(self, version: str) -> str | None:
+        """The sha256 of the artifact ``version`` is prepared from (None if it is not)."""
+
+    @abstractmethod
     def discard(self, version: str) -> None:
         """Remove what prepare made (the artifact itself is the store's business)."""
 

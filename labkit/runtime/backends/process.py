@@ -70,6 +70,12 @@ class ProcessBackend(Backend):
     def prepared(self, version: str) -> bool:
         return (self.release_dir(version) / ".artifact-sha256").is_file()
 
+    def digest(self, version: str) -> str | None:
+        try:
+            return (self.release_dir(version) / ".artifact-sha256").read_text().strip() or None
+        except OSError:
+            return None
+
     def discard(self, version: str) -> None:
         shutil.rmtree(self.release_dir(version), ignore_errors=True)
 

@@ -30,9 +30,11 @@ E2E_FIXTURES = frozenset({
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark end-to-end tests, so that -m "not e2e" leaves the fast inner loop: everything
-    under tests/e2e/, and every test that needs a started course or a built service."""
+    under tests/e2e/, every test that needs a started course or a built service, and
+    every test that drives a real browser."""
     for item in items:
-        if E2E_DIR in Path(item.path).parents or E2E_FIXTURES & set(item.fixturenames):
+        if (E2E_DIR in Path(item.path).parents or E2E_FIXTURES & set(item.fixturenames)
+                or item.get_closest_marker("browser")):
             item.add_marker(pytest.mark.e2e)
 
 

@@ -16,7 +16,8 @@ def test_every_collected_test_that_builds_or_starts_a_course_is_marked_e2e(reque
     items = request.session.items
     assert request.node in items
     for item in items:
-        heavy = E2E_DIR in item.path.parents or E2E_FIXTURES & set(item.fixturenames)
+        heavy = (E2E_DIR in item.path.parents or E2E_FIXTURES & set(item.fixturenames)
+                 or item.get_closest_marker("browser"))
         if heavy:
             assert item.get_closest_marker("e2e"), item.nodeid
     selection = request.config.getoption("markexpr")

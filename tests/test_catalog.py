@@ -98,3 +98,17 @@ def test_broken_yaml_non_mapping_and_non_utf8(labs):
     path.write_bytes(b"id: \xff\n")
     with pytest.raises(DataError, match=r"is not UTF-8 text \(byte 4\)"):
         catalog.load(lab_dir)
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ('id: "38-01"', 'id: "38-01\\n"', "id"),
+    ('release: "1.2.3"', 'release: "1.2.3\\n"', "break.release"),
+    ('releases: ["1.2.0", "1.2.1", "1.2.2"]', 'releases: ["1.2.0", "1.2.1\\n", "1.2.2"]',
+     "baseline.releases"),
+])
+def test_an_id_or_version_with_a_trailing_newline_is_refused(labs, old, new, field):
+    lab_dir = labs / "38-01-no-rollback-path"
+    _edit(lab_dir, old, new)
+    with pytest.raises(DataError) as caught:
+        catalog.load(lab_dir)
+    assert caught.value.field == field

@@ -9,7 +9,7 @@ from pathlib import Path
 from labkit.errors import DataError
 
 FILENAME = "service.yaml"
-_APP = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+_APP = re.compile(r"[a-z][a-z0-9-]{0,39}")  # a full match: no trailing newline
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def load(root: Path) -> ServiceSpec:
         return tuple(value)
 
     app = text("app")
-    if not _APP.match(app):
+    if not _APP.fullmatch(app):
         raise DataError(path, "must be a lower-case name like 'tutor'", field="app")
     pythonpath = doc.get("pythonpath", [])
     if not isinstance(pythonpath, list) or not all(isinstance(v, str) for v in pythonpath):

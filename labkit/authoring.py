@@ -116,7 +116,7 @@ def _yaml_str(text: str) -> str:
 
 def new_lab(lab_id: str, title: str, *, title_es: str | None = None,
             template: str = "minitutor", root: Path | None = None) -> Path:
-    match = _ID.match(lab_id)
+    match = _ID.fullmatch(lab_id)
     if not match:
         raise UsageError(f"{lab_id!r} is not a lab id: use PHASE-NUMBER, e.g. 38-03")
     if not title.strip():

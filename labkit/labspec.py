@@ -77,7 +77,7 @@ class Fault(Edit):
 
 def _check_versions(value: list[str], example: str) -> list[str]:
     for v in value:
-        if not _VERSION.match(v):
+        if not _VERSION.fullmatch(v):
             raise ValueError(f"{v!r} is not a version like {example}")
     if len(set(value)) != len(value):
         raise ValueError("lists a version twice")
@@ -161,7 +161,7 @@ class BreakRelease(Strict):
     @field_validator("release")
     @classmethod
     def _version(cls, value: str) -> str:
-        if not _VERSION.match(value):
+        if not _VERSION.fullmatch(value):
             raise ValueError(f"{value!r} is not a version like 1.2.3")
         return value
 
@@ -229,7 +229,7 @@ class LabSpec(Strict):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        if not _ID.match(value):
+        if not _ID.fullmatch(value):
             raise ValueError("must look like 38-01 (phase-number)")
         return value
 

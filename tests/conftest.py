@@ -2,12 +2,40 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import make_miniapp, shutdown_workspace  # noqa: E402
+from support import (  # noqa: E402
+    copy_workspace,
+    course_env,
+    course_workspace,
+    lab,
+    make_miniapp,
+    shutdown_workspace,
+)
+
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+# Fixtures that stand up real releases: a started or broken course, the runtime's test
+# service built and served, or the template's service built from its wheelhouse.
+# A test that uses one is end to end.
+E2E_FIXTURES = frozenset({
+    "started_38_01_snapshot", "broken_38_01_snapshot", "broken_38_02_snapshot",
+    "built_miniapp_template", "miniapp", "wheelhouse",
+})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark end-to-end tests, so that -m "not e2e" leaves the fast inner loop: everything
+    under tests/e2e/, every test that needs a started course or a built service, and
+    every test that drives a real browser."""
+    for item in items:
+        if (E2E_DIR in Path(item.path).parents or E2E_FIXTURES & set(item.fixturenames)
+                or item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
@@ -51,6 +79,83 @@ def built_site(tmp_path_factory):
     from site_support import build_site
 
     return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
+# --- courses: a whole lab started (or broken) once per session, copied per test ------
+
+
+class Course(NamedTuple):
+    """A course directory with one learner's workspace, and that learner's environment."""
+
+    root: Path
+    ws: Path
+    env: dict
+
+
+def _snapshot(course: Path, *commands: tuple[str, ...], source: Path | None = None) -> Path:
+    """Run ``lab`` commands in ``course`` (optionally from a copy of ``source``), then stop
+    the supervisor: the stopped workspace is the snapshot."""
+    ws = copy_workspace(source, course) if source else course_workspace(course)
+    env = course_env(course)
+    try:
+        for args in commands:
+            lab(*args, cwd=course, env=env)
+    finally:
+        leftovers = shutdown_workspace(ws)
+    assert not leftovers, f"processes left behind: {leftovers}"
+    return ws
+
+
+@pytest.fixture(scope="session")
+def started_38_01_snapshot(tmp_path_factory) -> Path:
+    """Lab 38-01 after `lab start` (three baseline releases, 1.2.2 serving), made once."""
+    return _snapshot(tmp_path_factory.mktemp("started-38-01"), ("start", "38-01"))
+
+
+@pytest.fixture(scope="session")
+def broken_38_01_snapshot(started_38_01_snapshot, tmp_path_factory) -> Path:
+    """Lab 38-01 after `lab break` (1.2.3 serving, the older artifacts pruned), made once."""
+    return _snapshot(tmp_path_factory.mktemp("broken-38-01"), ("break", "38-01"),
+                     source=started_38_01_snapshot)
+
+
+@pytest.fixture(scope="session")
+def broken_38_02_snapshot(tmp_path_factory) -> Path:
+    """Lab 38-02 after `lab break` (three broken releases, 1.3.2 pruned), made once."""
+    return _snapshot(tmp_path_factory.mktemp("broken-38-02"), ("break", "38-02"))
+
+
+def _private_course(snapshot: Path, tmp_path: Path, *, serve: bool = True):
+    """A copy of ``snapshot`` in tmp_path/course with its supervisor started (`lab serve`
+    brings back the release that was serving); stopped and checked for leftovers after."""
+    root = tmp_path / "course"
+    ws = copy_workspace(snapshot, root)
+    env = course_env(root)
+    try:
+        if serve:
+            lab("serve", cwd=ws, env=env)
+        yield Course(root, ws, env)
+    finally:
+        leftovers = shutdown_workspace(ws)
+    assert not leftovers, f"processes left behind: {leftovers}"
+
+
+@pytest.fixture
+def started_38_01(started_38_01_snapshot, tmp_path):
+    """A private course where lab 38-01 is started and serving 1.2.2 (learner ana)."""
+    yield from _private_course(started_38_01_snapshot, tmp_path)
+
+
+@pytest.fixture
+def broken_38_01(broken_38_01_snapshot, tmp_path):
+    """A private course where lab 38-01 is broken and serving 1.2.3 (learner ana)."""
+    yield from _private_course(broken_38_01_snapshot, tmp_path)
+
+
+@pytest.fixture
+def broken_38_02(broken_38_02_snapshot, tmp_path):
+    """A private course where lab 38-02 is broken and serving 1.3.5 (learner ana)."""
+    yield from _private_course(broken_38_02_snapshot, tmp_path)
 
 
 # Fixture projects carry tests of their own; they run inside their builds.

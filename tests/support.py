@@ -134,6 +134,31 @@ def make_miniapp(dest: Path, versions: list[str]) -> Path:
     return dest
 
 
+LEARNER = "ana"
+
+
+def course_env(course: Path, learner: str = LEARNER, **extra: str) -> dict[str, str]:
+    """The environment of a learner working in ``course``."""
+    return base_env(LAB_COURSE=str(course), LAB_LEARNER=learner, **extra)
+
+
+def course_workspace(course: Path, learner: str = LEARNER, phase: int = 38) -> Path:
+    """Where `lab start` puts a learner's workspace: <course>/learners/<name>/phase-NN."""
+    return course / "learners" / learner / f"phase-{phase}"
+
+
+def copy_workspace(snapshot: Path, course: Path, learner: str = LEARNER) -> Path:
+    """A private copy of a stopped workspace at the same layout in another course.
+
+    A workspace keeps no absolute path to itself (its state files, journal,
+    history and git repo are relative or path-free), so a copy works where it lands.
+    """
+    dest = course_workspace(course, learner)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(snapshot, dest, symlinks=True)
+    return dest
+
+
 def public_url(ws: Path) -> str:
     state = json.loads((ws / ".lab" / "router.json").read_text())
     return f"http://127.0.0.1:{state['port']}"

@@ -20,6 +20,8 @@ from support import (
     KIT_ROOT,
     RECORD_38_01,
     base_env,
+    copy_workspace,
+    course_env,
     git,
     just,
     lab,
@@ -38,11 +40,15 @@ LAB_DIR = KIT_ROOT / "labs" / "38-01-no-rollback-path"
 
 
 @pytest.fixture(scope="session")
-def finished_workspace(tmp_path_factory):
-    """A real workspace of lab 38-01, resolved without hints, its supervisor stopped."""
+def finished_workspace(started_38_01_snapshot, tmp_path_factory):
+    """A real workspace of lab 38-01, resolved without hints, its supervisor stopped.
+
+    Broken here (from a copy of the session's started course), so the incident's
+    phases are timed from this break, not from an earlier one.
+    """
     course = tmp_path_factory.mktemp("graded-course")
-    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
-    ws = course / "learners" / "ana" / "phase-38"
+    env = course_env(course)
+    ws = copy_workspace(started_38_01_snapshot, course)
     try:
         lab("break", "38-01", cwd=course, env=env)
         assert just("smoke-portal", cwd=ws, env=env).returncode != 0

@@ -71,7 +71,6 @@ PROSE_RECORD = """# My breaks
 """
 
 
-@pytest.mark.e2e
 def test_the_whole_story(course):
     course, ws, env = course
 
@@ -175,10 +174,8 @@ DIFF
 """
 
 
-@pytest.mark.e2e
-def test_checks_fail_after_the_break_and_the_reference_fix_repairs_it(course):
-    course, ws, env = course
-    lab("break", "38-02", cwd=course, env=env)  # starts the lab on its own
+def test_checks_fail_after_the_break_and_the_reference_fix_repairs_it(broken_38_02):
+    course, ws, env = broken_38_02  # a copy of a course broken once per session, serving
     from labkit.check_fixtures import run_lab_checks
 
     results = {r.name: r for r in run_lab_checks(LAB_DIR, ws)}

@@ -89,14 +89,14 @@ def test_broken_yaml_non_mapping_and_non_utf8(labs):
     lab_dir = labs / "38-01-no-rollback-path"
     path = lab_dir / catalog.LAB_FILE
     path.write_text("id: [unclosed\n")
-    with pytest.raises(DataError, match="is not valid YAML") as caught:
+    with pytest.raises(DataError, match="list is not closed") as caught:
         catalog.load(lab_dir)
     assert caught.value.line is not None
     path.write_text("- a list\n- not a mapping\n")
     with pytest.raises(DataError, match="must be a mapping of lab settings"):
         catalog.load(lab_dir)
     path.write_bytes(b"id: \xff\n")
-    with pytest.raises(DataError, match=r"is not UTF-8 text \(byte 4\)"):
+    with pytest.raises(DataError, match=r"line 1: this line is not UTF-8 text \(byte 0xff\)"):
         catalog.load(lab_dir)
 
 

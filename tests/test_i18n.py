@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -19,7 +20,9 @@ def test_every_catalog_key_has_english_and_spanish_text():
     for key, texts in catalog.items():
         assert set(texts) == {"en", "es"}, key
         assert texts["en"].strip() and texts["es"].strip(), key
-        assert texts["en"] != texts["es"] or not any(c.isalpha() for c in texts["en"]), key
+        words = re.sub(r"\{[^}]*\}|\[[a-z]+\]", "", texts["en"])  # placeholders and tags
+        # a single word may be spelled alike ("error"); a sentence never is
+        assert texts["en"] != texts["es"] or len(words.split()) < 2, key
 
 
 def test_both_languages_take_the_same_parameters():

@@ -113,7 +113,7 @@ def test_a_service_yaml_field_of_the_wrong_type_names_its_line(tmp_path: Path) -
     ws = _workspace(tmp_path / "ws", "[python, 3]")
     proc = lab("artifacts", "list", cwd=ws, check=False, timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert f"{ws / 'service.yaml'}, line 4: field 'run.1'" in " ".join(proc.stderr.split())
+    assert f"{ws / 'service.yaml'}, line 4: field 'run': must be a non-empty list of strings" in " ".join(proc.stderr.split())
 
 
 def test_a_damaged_release_history_names_its_line(tmp_path: Path) -> None:

@@ -6,66 +6,85 @@ is one sentence naming service.yaml, the line and the field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from labcore.strict import KIB, Rules, load_yaml, require_mapping, schema_version, validate
 from labkit.errors import DataError
 
 FILENAME = "service.yaml"
+_APP = re.compile(r"[a-z][a-z0-9-]{0,39}")  # a full match: no trailing newline
 SCHEMA_VERSIONS = (1,)
 MAX_BYTES = 64 * KIB
 RULES = Rules(noun="service.yaml", one_document="keep every setting in one document",
               max_depth=8, max_nodes=2_000, max_lines=2_000)
 
 
-def _text(value: str) -> str:
-    if not value:
-        raise ValueError("must be a non-empty string")
-    return value
+def _strings(value: object, *, empty_ok: bool) -> bool:
+    return (isinstance(value, list) and (empty_ok or bool(value))
+            and all(isinstance(v, str) and v for v in value))
 
 
 class ServiceModel(BaseModel):
-    """service.yaml, schema_version 1."""
+    """service.yaml, schema_version 1; each bad field gets a plain sentence."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_version: int
-    app: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
-    build: list[str] = Field(min_length=1)
-    run: list[str] = Field(min_length=1)
+    app: str
+    build: list[str]
+    run: list[str]
     pythonpath: list[str] = []
     health: str = "/healthz"
     contract: str | None = None
     requirements: str = "requirements.lock"
     tag_format: str = "v{version}"
 
-    @field_validator("health")
+    @field_validator("app", mode="before")
     @classmethod
-    def _path(cls, value: str) -> str:
-        if not value.startswith("/"):
+    def _app(cls, value: object) -> object:
+        if not isinstance(value, str) or not value:
+            raise ValueError("must be a non-empty string")
+        if not _APP.fullmatch(value):
+            raise ValueError("must be a lower-case name like 'tutor'")
+        return value
+
+    @field_validator("build", "run", mode="before")
+    @classmethod
+    def _argv(cls, value: object) -> object:
+        if not _strings(value, empty_ok=False):
+            raise ValueError("must be a non-empty list of strings")
+        return value
+
+    @field_validator("pythonpath", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        if not _strings(value, empty_ok=True):
+            raise ValueError("must be a list of paths")
+        return value
+
+    @field_validator("health", mode="before")
+    @classmethod
+    def _health(cls, value: object) -> object:
+        if not isinstance(value, str) or not value.startswith("/"):
             raise ValueError("must be a path starting with '/'")
         return value
 
-    @field_validator("requirements", "contract")
+    @field_validator("contract", "requirements", mode="before")
     @classmethod
-    def _non_empty(cls, value: str | None) -> str | None:
-        return value if value is None else _text(value)
-
-    @field_validator("tag_format")
-    @classmethod
-    def _has_version(cls, value: str) -> str:
-        if "{version}" not in value:
-            raise ValueError("must contain {version}")
+    def _path(cls, value: object) -> object:
+        if value is not None and (not isinstance(value, str) or not value):
+            raise ValueError("must be a path")
         return value
 
-    @field_validator("build", "run")
+    @field_validator("tag_format", mode="before")
     @classmethod
-    def _argv(cls, value: list[str]) -> list[str]:
-        if not all(value):
-            raise ValueError("must be a non-empty list of non-empty strings")
+    def _has_version(cls, value: object) -> object:
+        if not isinstance(value, str) or "{version}" not in value:
+            raise ValueError("must contain {version}")
         return value
 
 

@@ -202,7 +202,7 @@ def test_contract_files_that_cannot_be_used(ws):
     with pytest.raises(DataError) as caught:
         contract.load_contract(ws)
     assert caught.value.line == 2 and "is not valid JSON" in str(caught.value)
-    path.write_text('{"request": {"method": "get"}}')
+    path.write_text('{"schema_version": 1, "request": {"method": "get"}}')
     with pytest.raises(DataError, match="lacks a required contract entry"):
         contract.load_contract(ws)
     path.unlink()

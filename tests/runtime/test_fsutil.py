@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from labcore.errors import DataError
 from labkit.runtime import fsutil
 
 
@@ -45,8 +46,9 @@ def test_json_is_written_sorted_and_read_back(tmp_path):
 def test_read_json_does_not_hide_a_broken_file(tmp_path):
     path = tmp_path / "state.json"
     path.write_text('{"a": ')
-    with pytest.raises(json.JSONDecodeError):
+    with pytest.raises(DataError, match="line 1: this is not valid JSON") as caught:
         fsutil.read_json(path)
+    assert "repair it, or move it aside" in str(caught.value)
 
 
 def test_append_line_adds_exactly_one_newline(tmp_path):
@@ -74,8 +76,11 @@ def test_concurrent_appends_never_interleave(tmp_path):
     assert {(r["writer"], r["i"]) for r in rows} == {(n, i) for n in range(4) for i in range(50)}
 
 
-def test_read_jsonl_skips_blank_and_torn_lines(tmp_path):
+def test_read_jsonl_skips_blank_and_torn_lines_and_names_a_damaged_one(tmp_path):
     path = tmp_path / "log.jsonl"
     assert fsutil.read_jsonl(path) == []
-    path.write_text('{"a": 1}\n\n   \nnot json\n{"b": 2}\n{"c": ')
+    path.write_text('{"a": 1}\n\n   \n{"b": 2}\n{"c": ')
     assert fsutil.read_jsonl(path) == [{"a": 1}, {"b": 2}]
+    path.write_text('{"a": 1}\nnot json\n{"b": 2}\n')
+    with pytest.raises(DataError, match="line 2: this is not valid JSON"):
+        fsutil.read_jsonl(path)

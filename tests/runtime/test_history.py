@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from labcore.errors import DataError
 from labkit.runtime.history import History
 
 
@@ -74,11 +77,14 @@ def test_the_latest_smoke_verdict_of_each_version_counts(tmp_path):
     assert history.smoke_verdicts() == {"1.0.0": True, "1.0.1": False, "1.0.2": False}
 
 
-def test_torn_and_foreign_lines_are_skipped(tmp_path):
+def test_a_torn_last_line_is_skipped_and_a_foreign_one_is_named(tmp_path):
     path = tmp_path / "releases.jsonl"
     history = History(path)
     history.append("deployed", "1.0.0")
     with path.open("a") as handle:
-        handle.write('["not", "a", "record"]\n{"no_kind": 1}\n\n{"kind": "deployed", "vers')
+        handle.write('\n{"kind": "deployed", "vers')  # a crash cut this append short
     assert [r["version"] for r in history.records()] == ["1.0.0"]
     assert history.serving() == "1.0.0"
+    path.write_text(path.read_text().rsplit("\n", 1)[0] + '\n["not", "a", "record"]\n')
+    with pytest.raises(DataError, match="line 3: this line is not a JSON object"):
+        history.records()

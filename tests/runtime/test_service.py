@@ -34,7 +34,7 @@ def test_defaults_fill_what_is_not_declared(tmp_path):
     ("health: healthz\n", "health", "starting with '/'"),
     ("contract: [a]\n", "contract", "must be a path"),
     ("tag_format: release\n", "tag_format", "must contain {version}"),
-    ("schema_version: 2\n", "schema_version", "must be 1"),
+    ("schema_version: 2\n", "schema_version", "is not a version this kit reads"),
 ])
 def test_each_bad_field_is_named(tmp_path, extra, field, words):
     key = extra.split(":", 1)[0]
@@ -48,7 +48,7 @@ def test_each_bad_field_is_named(tmp_path, extra, field, words):
 def test_missing_broken_and_non_mapping_files(tmp_path):
     with pytest.raises(DataError, match="is missing; a workspace declares its service there"):
         service.load(tmp_path)
-    with pytest.raises(DataError, match="is not valid YAML") as caught:
+    with pytest.raises(DataError, match="list is not closed") as caught:
         _load(tmp_path, "app: [tutor\n")
     assert caught.value.line is not None
     with pytest.raises(DataError, match="must be a mapping of settings"):

@@ -47,6 +47,15 @@ def one_run(ws: Path, timeout: float) -> float:
     raise SystemExit(f"the router did not answer 200 within {timeout:g} s of the kill")
 
 
+def restart_seconds(ws: Path, runs: int, timeout: float) -> list[float]:
+    """Seconds from kill -9 of the serving backend to a 200 again, ``runs`` times."""
+    seconds = []
+    for _ in range(max(1, runs)):
+        time.sleep(STABLE + 0.5)  # out of the crash-loop window: a first restart
+        seconds.append(one_run(ws, timeout))
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
@@ -58,11 +67,8 @@ def main() -> int:
         ws = make_miniapp(Path(tmp) / "ws", ["1.0.0"])
         lab("artifacts", "build", "1.0.0", "--ref", "v1.0.0", cwd=ws)
         lab("deploy", "1.0.0", cwd=ws)
-        runs = []
         try:
-            for _ in range(max(1, args.runs)):
-                time.sleep(STABLE + 0.5)  # out of the crash-loop window: a first restart
-                runs.append(one_run(ws, args.timeout))
+            runs = restart_seconds(ws, args.runs, args.timeout)
             restarts = serving_backend(ws)[1]["restarts"]
         finally:
             lab("stop", cwd=ws, check=False)

@@ -14,7 +14,9 @@ previous release; or --workspace DIR), then measures through the router:
   fresh connections and one on keep-alive connections, across --flips
   alternating deploy/rollback flips (target 0 failed);
 - router_rps / direct_rps: wrk (Debian's; installed with apt-get when missing)
-  through the router and straight to the serving backend (target ratio >= 0.5).
+  through the router and straight to the serving backend (target ratio >= 0.5);
+- backend_restart_s: the median, over --restarts runs, of the seconds from kill -9
+  of the serving backend to the router answering 200 again (target <= 3 s).
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ from _common import (
     get_version_on,
     lab,
     machine,
+    median,
     served_workspace,
     status,
     throughput,
 )
+from backend_restart import restart_seconds
 
 
 def idle_latency(port: int, idle: int, probes: int) -> dict:
@@ -102,6 +106,7 @@ def main() -> int:
     parser.add_argument("--flips", type=int, default=20)
     parser.add_argument("--rate", type=float, default=150.0, help="each paced load, requests/s")
     parser.add_argument("--seconds", type=float, default=3.0, help="each wrk run")
+    parser.add_argument("--restarts", type=int, default=3, help="kill -9 runs of (e)")
     parser.add_argument("--workspace", type=Path)
     args = parser.parse_args()
 
@@ -134,6 +139,10 @@ def main() -> int:
             "direct_rps": round(direct_rps, 1),
             "router_direct_ratio": round(router_rps / direct_rps, 3) if direct_rps else None,
         })
+        # (e) Killing the serving backend: seconds until the router answers 200 again.
+        restarts = restart_seconds(ws, args.restarts, timeout=15.0)
+        result.update({"backend_restart_s": round(median(restarts), 3),
+                       "backend_restart_max_s": round(max(restarts), 3)})
     result["machine"] = machine()
     if args.json:
         print(json.dumps(result, indent=2))
@@ -143,7 +152,8 @@ def main() -> int:
     ok = (result["idle_worst_latency_s"] <= 1.0 and result["idle_probe_failures"] == 0
           and result["keepalive_old_responses"] == 0 and result["keepalive_failed"] == 0
           and result["failed_requests"] == 0 and result["load_rps"] >= 100
-          and (result["router_direct_ratio"] or 0) >= 0.5)
+          and (result["router_direct_ratio"] or 0) >= 0.5
+          and result["backend_restart_s"] <= 3.0)
     return 0 if ok else 1
 
 

@@ -30,7 +30,7 @@ def rules_for(lab: Lab) -> RecordRules:
     spec = lab.spec
     return RecordRules(
         bug_id=spec.id,
-        mentions={name: tuple(Mention(m.label, tuple(m.any_of)) for m in items)
+        mentions={name: tuple(Mention(m.label, tuple(m.any_of), tuple(m.es)) for m in items)
                   for name, items in spec.record.mentions.items()},
         line_budget=spec.record.line_budget,
         fault_files=tuple(spec.fault_files),

@@ -168,7 +168,7 @@ def learner_cells(row: dict[str, Any], *, short: bool = False) -> list[str]:
     record = ("valid" if row.get("record_valid") else
               "review" if row.get("record_status") == "review" else
               f"invalid ({row.get('record_errors')})")
-    review = f"{row['review']} pending" if row.get("review") else "-"
+    review = str(row["review"]) if row.get("review") else "-"  # fields waiting for a person
     return [
         row["learner"], row.get("lab") or "-", row.get("mode") or "-",
         {True: "yes", False: "no", None: "not checked"}[row.get("recovered")],

@@ -139,7 +139,7 @@ def _emit(text: str, out: str | None) -> None:
     atomic_write_bytes(Path(out), text.encode("utf-8"))
 
 
-TABLE_WIDTH = 160  # when the table goes to a file or a pipe, lines may be long
+TABLE_WIDTH = 180  # when the table goes to a file or a pipe, lines may be long
 
 
 def _table(data: list[dict], out: str | None) -> None:
@@ -156,7 +156,8 @@ def _table(data: list[dict], out: str | None) -> None:
     right = {"detect", "acknowledge", "mitigate", "resolve", "hints", "score"}
     for name in LEARNER_HEADER:
         table.add_column(name, justify="right" if name in right else "left",
-                         overflow="fold", min_width=8 if name in ("learner", "flags") else None)
+                         overflow="fold", no_wrap=name == "journal",
+                         min_width=8 if name in ("learner", "flags") else None)
     for row in data:
         style = ("lab.fail" if row.get("error") is not None or not row.get("journal_intact")
                  else "lab.warn" if row.get("flags") else None)

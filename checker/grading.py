@@ -267,7 +267,7 @@ def _record(learner: LearnerFiles, ws_real: Path, lab_id: str, settings: Setting
     apply_decisions(verdict, row.learner, lab_id, settings.decisions)
     row.record_valid, row.record_status = verdict.valid, verdict.status
     row.record_hash, row.record_decisions = verdict.record_hash, verdict.decisions
-    row.review = len(verdict.reviews)
+    row.review = len({r["field"] for r in verdict.reviews})  # fields, not findings
     row.record_reviews = [{k: r[k] for k in ("line", "field", "text", "rule", "message")}
                           for r in verdict.reviews]
     row.record_errors = len(verdict.errors)

@@ -148,7 +148,8 @@ def render_check(report, lang: str | None = None) -> None:
     if record["valid"]:
         console.print(t("check.record_valid", lang), style="lab.pass", markup=False)
     elif record.get("status") == "review":
-        console.print(t("check.record_review", lang, count=len(record["reviews"])),
+        console.print(t("check.record_review", lang,
+                        count=len({r["field"] for r in record["reviews"]})),
                       style="lab.warn", markup=False)
     else:
         console.print(t("check.record_invalid", lang, count=len(record["errors"])),

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from checker.diffs import DiffError, looks_like_diff, parse_unified_diff, touches
+from checker.records.evidence import Evidence, reconcile
+from checker.records.matching import lexicon
 from checker.records.model import (
     ERROR,
     HINT_FIELDS,
@@ -28,8 +30,6 @@ from checker.records.model import (
     RecordsReport,
     describe,
 )
-from checker.records.evidence import Evidence, reconcile
-from checker.records.matching import lexicon
 from checker.records.tree import parse_records
 from labcore.strict.yamldoc import shown
 

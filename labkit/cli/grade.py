@@ -68,9 +68,9 @@ def _cohort_dir(explicit: str | None) -> Path:
 
 def _settings(args, root: Path | None = None):
     from checker.grading import LabPolicy, Settings
-    from labkit.reviews import decisions_for
     from labkit.catalog import all_labs, get
     from labkit.check_fixtures import PLUGIN
+    from labkit.reviews import decisions_for
     from labkit.verdict import rules_for
 
     labs = all_labs()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from labcore.errors import EXIT_FAIL, EXIT_OK, EXIT_REVIEW
+from labkit.cli._lab import add_lab_arguments
 
 EXIT_BY_STATUS = {"valid": EXIT_OK, "review": EXIT_REVIEW, "invalid": EXIT_FAIL}
-from labkit.cli._lab import add_lab_arguments
 
 
 def register(sub, common) -> None:

@@ -28,7 +28,7 @@ PHASES = (("detect_s", "time to detect (monitoring: smoke or probe)"),
 COLUMNS = (
     "learner", "lab", "workspace", "mode", "recovered", "recovered_from", "state",
     "detect_s", "detected_by", "acknowledge_s", "mitigate_s", "resolve_s", "rollback_mode",
-    "rollback_s", "hints_used", "hints_revealed", "record_valid", "record_errors",
+    "rollback_s", "hints_used", "hints_revealed", "record_valid", "record_errors", "review",
     "journal_intact", "journal_entries",
     "score", "score_max", "score_note", "flags", "error",
 )
@@ -146,8 +146,8 @@ def score_text(row: dict[str, Any]) -> str:
 
 
 LEARNER_HEADER = ("learner", "lab", "mode", "recovered", "detected by", "acknowledge",
-                  "mitigate", "resolve", "rollback", "hints", "record", "journal", "score",
-                  "flags")
+                  "mitigate", "resolve", "rollback", "hints", "record", "review", "journal",
+                  "score", "flags")
 
 
 def flag_kinds(row: dict[str, Any]) -> list[str]:
@@ -166,13 +166,15 @@ def learner_cells(row: dict[str, Any], *, short: bool = False) -> list[str]:
         return [row["learner"], row.get("lab") or row.get("workspace") or "-",
                 *["-"] * (len(LEARNER_HEADER) - 3), problems]
     record = ("valid" if row.get("record_valid") else
+              "review" if row.get("record_status") == "review" else
               f"invalid ({row.get('record_errors')})")
+    review = str(row["review"]) if row.get("review") else "-"  # fields waiting for a person
     return [
         row["learner"], row.get("lab") or "-", row.get("mode") or "-",
         {True: "yes", False: "no", None: "not checked"}[row.get("recovered")],
         _detected(row), _seconds(row.get("acknowledge_s")), _seconds(row.get("mitigate_s")),
         _seconds(row.get("resolve_s")), row.get("rollback_mode") or "-",
-        str(row.get("hints_used") or 0), record,
+        str(row.get("hints_used") or 0), record, review,
         "intact" if row.get("journal_intact") else
         "missing" if row.get("journal_entries") is None else "TAMPERED",
         score_text(row), problems,

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 from checker.journal import Entry, Journal, Verdict
 from checker.learner_files import JSON_LIMIT, LearnerFiles, RowError
 from checker.record_verdict import judge_records
-from checker.records import RecordRules
+from checker.records import Evidence, RecordRules
+from checker.reviews import Decisions, apply_decisions
 from checker.rubric import Rubric, score
 from checker.stopwatch import measure
 from labcore import events
@@ -65,6 +66,7 @@ class Settings:
     run_checks: bool = False
     check_plugins: tuple[str, ...] = ()  # pytest plugins giving the checks fixtures
     check_timeout: float = 120.0
+    decisions: Decisions = field(default_factory=dict)  # a person's, from <course>/reviews.jsonl
 
 
 @dataclass
@@ -88,8 +90,13 @@ class Row:
     hints_used: int | None = None
     hints_revealed: list[int] = field(default_factory=list)
     record_valid: bool | None = None
+    record_status: str | None = None  # valid | review | invalid
     record_errors: int | None = None
     record_findings: list[dict[str, Any]] = field(default_factory=list)
+    review: int | None = None  # fields of the record waiting for a person's decision
+    record_reviews: list[dict[str, Any]] = field(default_factory=list)  # field, text, rule
+    record_decisions: list[dict[str, Any]] = field(default_factory=list)
+    record_hash: str | None = None
     journal_intact: bool | None = None
     journal_entries: int | None = None
     journal_problem: str | None = None
@@ -186,7 +193,8 @@ def _grade(target: Target, settings: Settings, row: Row) -> None:
                  else "")
         row.flags.append(f"no-break: the journal records no break of lab {lab_id}{where}")
 
-    _record(learner, ws_real, lab_id, settings, row)
+    _record(learner, ws_real, lab_id, settings, row,
+            Evidence(tuple(e.event for e in entries), _released(learner, state)))
 
     if settings.run_checks:
         _scan_links(learner, ws_real)
@@ -224,23 +232,48 @@ def _journal(learner: LearnerFiles, state: Path) -> tuple[list[Entry], Verdict]:
     return journal.entries(), journal.verify()
 
 
+def _released(learner: LearnerFiles, state: Path) -> tuple[str, ...]:
+    """Versions the release history (``.lab/releases.jsonl``) built or deployed.
+
+    A line that does not parse is skipped: the history is evidence for a
+    person to weigh here, not a reason to refuse the row.
+    """
+    text = learner.text(state / "releases.jsonl", JOURNAL_LIMIT) or ""
+    versions: list[str] = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("kind") in ("built", "deployed") \
+                and isinstance(record.get("version"), str):
+            versions.append(record["version"])
+    return tuple(dict.fromkeys(versions))
+
+
 def _record(learner: LearnerFiles, ws_real: Path, lab_id: str, settings: Settings,
-            row: Row) -> None:
+            row: Row, evidence: Evidence) -> None:
     path = ws_real.joinpath(*RECORDS)
     real = learner.resolve(path)
     shown = "/".join(RECORDS)
     if not os.path.lexists(real):
-        row.record_valid, row.record_errors = False, 1
+        row.record_valid, row.record_status, row.record_errors = False, "invalid", 1
         row.record_findings = [{"line": None, "field": None,
                                 "message": f"{shown} does not exist"}]
         row.flags.append(f"record-missing: {shown} does not exist")
         return
-    verdict = judge_records(real, settings.rules, bug_id=lab_id, verify_fix=None)
-    row.record_valid = verdict.valid
+    verdict = judge_records(real, settings.rules, bug_id=lab_id, verify_fix=None,
+                            evidence=evidence)
+    apply_decisions(verdict, row.learner, lab_id, settings.decisions)
+    row.record_valid, row.record_status = verdict.valid, verdict.status
+    row.record_hash, row.record_decisions = verdict.record_hash, verdict.decisions
+    row.review = len({r["field"] for r in verdict.reviews})  # fields, not findings
+    row.record_reviews = [{k: r[k] for k in ("line", "field", "text", "rule", "message")}
+                          for r in verdict.reviews]
     row.record_errors = len(verdict.errors)
     row.record_findings = [{"line": e.get("line"), "field": e.get("field"),
                             "message": e.get("message")} for e in verdict.errors]
-    if not verdict.valid:
+    if verdict.status == "invalid":
         first = verdict.errors[0] if verdict.errors else {"message": "no record"}
         where = f"line {first['line']} " if first.get("line") else ""
         row.flags.append(f"record-invalid: {len(verdict.errors)} error(s), first: "

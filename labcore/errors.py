@@ -13,7 +13,8 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
-EXIT_NO_ROLLBACK = 3
+EXIT_NO_ROLLBACK = 3  # lab rollback, just rollback
+EXIT_REVIEW = 3  # lab records validate: a person must read a field (same value, other verbs)
 EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 130
 

@@ -65,7 +65,8 @@ next_steps:
     - "Comprueba el servicio: just smoke-portal"
 
 record:
-  # What a learner's notes/breaks.md record must mention (any_of: case-insensitive).
+  # What a learner's notes/breaks.md record must mention: any_of (English) and es
+  # (Spanish) terms, matched on meaning (case, accents, endings, synonyms).
   mentions:
     hidden_cause:
       - label: the cause

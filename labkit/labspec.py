@@ -184,8 +184,15 @@ class BreakRelease(Strict):
 
 
 class MentionSpec(Strict):
+    """Terms a record field must say one of: ``any_of`` (English), ``es`` (Spanish).
+
+    Matched on meaning (checker.records.matching): case, accents, word endings
+    and the synonyms of checker/records/synonyms.yaml are ignored.
+    """
+
     label: str = Field(min_length=1)
     any_of: list[str] = Field(min_length=1)
+    es: list[str] = []
 
 
 class RecordSpec(Strict):

@@ -12,14 +12,15 @@ from typing import Any
 from checker.checks import CheckResult
 from checker.journal import JournalError, Verdict
 from checker.record_verdict import RecordVerdict, judge_records
-from checker.records import Mention, RecordRules
+from checker.records import Evidence, Mention, RecordRules
+from checker.reviews import REVIEWS_FILE, apply_decisions, load_decisions
 from checker.rubric import Score, score
 from checker.stopwatch import Stopwatch, measure
 from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab, all_labs
 from labkit.check_fixtures import run_lab_checks
-from labkit.errors import WorkspaceError
+from labkit.errors import LabError, WorkspaceError
 from labkit.i18n import t
 from labkit.runtime.layout import Workspace
 
@@ -30,7 +31,7 @@ def rules_for(lab: Lab) -> RecordRules:
     spec = lab.spec
     return RecordRules(
         bug_id=spec.id,
-        mentions={name: tuple(Mention(m.label, tuple(m.any_of)) for m in items)
+        mentions={name: tuple(Mention(m.label, tuple(m.any_of), tuple(m.es)) for m in items)
                   for name, items in spec.record.mentions.items()},
         line_budget=spec.record.line_budget,
         fault_files=tuple(spec.fault_files),
@@ -40,6 +41,34 @@ def rules_for(lab: Lab) -> RecordRules:
 
 def all_rules() -> dict[str, RecordRules]:
     return {lab.id: rules_for(lab) for lab in all_labs()}
+
+
+def reviews_path(workspace: Path) -> Path:
+    """The instructor's decisions for the course holding ``workspace``
+    (``<course>/learners/<learner>/phase-NN``), else for the current course."""
+    from labkit.paths import course_root
+
+    parents = workspace.resolve().parents
+    if len(parents) > 2 and parents[1].name == "learners":
+        return parents[2] / REVIEWS_FILE
+    return course_root() / REVIEWS_FILE
+
+
+def evidence_of(ws: Workspace) -> Evidence:
+    """What the workspace recorded, as data for the checker: journal events, releases.
+
+    A journal or history that cannot be read gives no evidence of its kind (the
+    journal's own verdict reports the damage).
+    """
+    from labkit.runtime.history import History
+
+    names: tuple[str, ...] = ()
+    released: tuple[str, ...] = ()
+    with contextlib.suppress(JournalError, LabError, OSError):
+        names = tuple(e.event for e in ws.journal.entries())
+    with contextlib.suppress(LabError, OSError):
+        released = tuple(History(ws.history_path).release_order())
+    return Evidence(events=names, released=released)
 
 
 @dataclass
@@ -99,11 +128,13 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
     if not Control(ws).alive():
         raise WorkspaceError(t("check.not_serving", workspace=ws.root))
     checks = run_lab_checks(lab.dir, ws.root, timeout=timeout)
+    learner = (labstate.lab_info(ws.root) or {}).get("learner")
     record = judge_records(ws.root / RECORDS_FILE, all_rules(), bug_id=lab.id,
-                           verify_fix=partial(verify_fix, lab, ws.root) if verify_diff else None)
+                           verify_fix=partial(verify_fix, lab, ws.root) if verify_diff else None,
+                           evidence=evidence_of(ws))
+    apply_decisions(record, learner, lab.id, load_decisions(reviews_path(ws.root)))
     journal = ws.journal.verify()
-    report = CheckReport(lab, (labstate.lab_info(ws.root) or {}).get("learner"), ws.root,
-                         checks, record, journal, Stopwatch())
+    report = CheckReport(lab, learner, ws.root, checks, record, journal, Stopwatch())
     with contextlib.suppress(JournalError):  # a damaged journal is reported, not crashed on
         ws.journal.append(events.CHECK_RUN, {
             "lab": lab.id, "recovered": report.recovered, "record_valid": record.valid,

@@ -25,6 +25,7 @@ from support import (
     git,
     just,
     lab,
+    lab_json,
     shutdown_workspace,
     unwrap,
     workspace_pids,
@@ -300,7 +301,7 @@ def test_table_shows_rows_flags_and_errors(cohort):
     assert "cohort grades" in out
     for name in ("ana", "bea", "carl", "hal", "mia"):
         assert re.search(rf"^\s*{name}\s", out, re.MULTILINE), name
-    assert "TAMPERED" in out and "not scored" in out and "100/100" in out
+    assert "TAMPERED" in out and "not scored" in out and "100/100" in out, out
     assert "carl 38-01: journal-tampered: edited" in out
     assert "hal: error: the learner's directory holds no workspace" in out
     assert "gus 38-01: error: phase-38/notes/breaks.md is a symlink" in out
@@ -468,3 +469,90 @@ def test_an_unreadable_file_is_a_row_error_even_for_root(cohort, monkeypatch):
     row = grading.grade_target(target, settings)
     assert row.error == "phase-38/.lab/lab.json cannot be read (Permission denied)"
     assert row.score is None
+
+
+# -- the review queue ------------------------------------------------------------
+
+VAGUE_CAUSE = "el script de publicación estaba mal configurado y agent.py cambió el orden"
+
+
+def _review_course(cohort, tmp_path):
+    """course/learners/{ana, ben}: ben's cause is honest but matches no term."""
+    learners = tmp_path / "course" / "learners"
+    shutil.copytree(cohort / "learners" / "ana", learners / "ana", symlinks=True)
+    ben = _copy(cohort / "learners" / "ana" / "phase-38", learners, "ben")
+    record = ben / "notes" / "breaks.md"
+    text = record.read_text()
+    start = text.index("  hidden_cause:")
+    end = text.index("  hint_1:")
+    record.write_text(text[:start] + f"  hidden_cause: {VAGUE_CAUSE}\n" + text[end:])
+    return learners, record
+
+
+def _rows(learners):
+    proc = lab("grade", str(learners), "--format", "json", cwd=learners.parent)
+    return {row["learner"]: row for row in json.loads(proc.stdout)}
+
+
+def test_a_record_sent_to_review_is_listed_decided_and_reopened(cohort, tmp_path):
+    learners, record = _review_course(cohort, tmp_path)
+    rows = _rows(learners)
+    assert rows["ana"]["record_status"] == "valid" and rows["ana"]["review"] == 0
+    ben = rows["ben"]
+    assert (ben["record_status"], ben["record_valid"], ben["review"]) == ("review", False, 1)
+    assert ben["score_parts"].get("record_valid", 0) == 0
+    table = lab("grade", str(learners), cwd=learners.parent).stdout
+    header = next(line for line in table.splitlines() if line.strip().startswith("learner"))
+    assert " review " in header
+    assert re.search(r"^\s*ben\s.*\breview\s+1\s", table, re.MULTILINE)
+
+    listed = lab_json("review", "list", str(learners), cwd=tmp_path)
+    assert {(i["learner"], i["lab"], i["field"], i["text"]) for i in listed} == {
+        ("ben", "38-01", "hidden_cause", VAGUE_CAUSE)}
+    assert {i["rule"].split(" (")[0] for i in listed} == {
+        "mention the prune flag", "mention the missing previous release"}
+
+    proc = lab("review", "decide", "ben", "38-01", "hidden_cause", "accept", "--comment",
+               "right cause, in other words", "--dir", str(learners), cwd=tmp_path)
+    assert proc.returncode == 0
+    decisions = tmp_path / "course" / "reviews.jsonl"
+    (entry,) = [json.loads(line) for line in decisions.read_text().splitlines()]
+    assert entry["decision"] == "accept" and entry["record_hash"] == ben["record_hash"]
+    assert lab_json("review", "list", str(learners), cwd=tmp_path) == []
+    ben = _rows(learners)["ben"]
+    assert (ben["record_status"], ben["record_valid"], ben["review"]) == ("valid", True, 0)
+    assert ben["record_decisions"] == [{"field": "hidden_cause", "decision": "accept",
+                                        "comment": "right cause, in other words"}]
+    assert ben["score_parts"]["record_valid"] > 0
+
+    record.write_text(record.read_text().replace(VAGUE_CAUSE, VAGUE_CAUSE + " otra vez"))
+    assert _rows(learners)["ben"]["record_status"] == "review"  # an edit re-opens it
+
+    lab("review", "decide", "ben", "38-01", "hidden_cause", "reject", "--comment",
+        "name the flag", "--dir", str(learners), cwd=tmp_path)
+    ben = _rows(learners)["ben"]
+    assert (ben["record_status"], ben["record_valid"]) == ("invalid", False)
+    assert any("rejected on review: name the flag" in f["message"]
+               for f in ben["record_findings"])
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("nobody", "38-01", "hidden_cause", "accept"), "there is no learner 'nobody'"),
+    (("ben", "38-02", "hidden_cause", "accept"), "has no workspace of lab '38-02'"),
+    (("ben", "38-01", "symptom", "accept"), "field 'symptom' of ben's record"),
+    (("ben", "38-01", "hidden_cause", "maybe"), "invalid choice"),
+])
+def test_bad_review_decisions_get_one_sentence(cohort, tmp_path, args, words):
+    learners, _ = _review_course(cohort, tmp_path)
+    proc = lab("review", "decide", *args, "--dir", str(learners), cwd=tmp_path, check=False)
+    assert proc.returncode == 2 and words in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "course" / "reviews.jsonl").exists()
+
+
+def test_a_damaged_decision_file_is_named_with_its_line(cohort, tmp_path):
+    learners, _ = _review_course(cohort, tmp_path)
+    (tmp_path / "course" / "reviews.jsonl").write_text('{"learner": "ben"}\n')
+    for args in (("review", "list", str(learners)), ("grade", str(learners))):
+        proc = lab(*args, cwd=tmp_path, check=False)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        assert "reviews.jsonl, line 1: field 'lab'" in proc.stderr

@@ -41,3 +41,30 @@ def test_unreadable_files_get_one_sentence_with_a_line(path, tmp_path):
 def test_missing_file_is_a_usage_error(tmp_path):
     proc = lab("records", "validate", str(tmp_path / "nope.md"), cwd=tmp_path, check=False)
     assert proc.returncode == 2 and "is not a records file" in proc.stderr
+
+
+CORPUS = RECORDS / "corpus"
+
+
+@pytest.mark.parametrize(("kind", "code"), [("valid", 0), ("invalid", 1), ("review", 3)])
+def test_each_outcome_has_its_exit_code_and_status(kind, code, tmp_path):
+    for path in sorted((CORPUS / kind).glob("*.md")):
+        proc = lab("records", "validate", str(path), "--json", cwd=tmp_path, check=False)
+        data = unwrap(proc.stdout)
+        assert (proc.returncode, data["status"]) == (code, kind), (path.name, data)
+        assert data["valid"] is (kind == "valid")
+        assert "Traceback" not in proc.stderr
+
+
+def test_a_review_lists_field_text_and_rule(tmp_path):
+    path = CORPUS / "review" / "es_unmatched_cause.md"
+    data = unwrap(lab("records", "validate", str(path), "--json", cwd=tmp_path,
+                      check=False).stdout)
+    assert data["errors"] == [] and data["reviews"]
+    review = data["reviews"][0]
+    assert review["field"] == "hidden_cause"
+    assert review["text"] == "el script de publicación estaba mal configurado"
+    assert review["rule"].startswith("mention the retention window")
+    human = lab("records", "validate", str(path), cwd=tmp_path, check=False)
+    assert human.returncode == 3 and "wanted: mention the retention window" in human.stdout
+    assert human.stdout.rstrip().endswith("review")

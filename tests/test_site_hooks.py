@@ -291,6 +291,12 @@ def test_the_exit_codes_section_lists_each_code_in_both_languages() -> None:
         )
 
 
+def test_a_value_shared_by_two_names_shows_both() -> None:
+    page = site_cli.cli_reference(_tiny_parser(), "en")
+    rows = re.findall(r"^\| 3 \| `(EXIT_\w+)` \|", page, flags=re.M)
+    assert rows == ["EXIT_NO_ROLLBACK", "EXIT_REVIEW"]
+
+
 def test_the_json_section_shows_the_envelope_with_its_schema_version() -> None:
     from labkit.cli import render
     from labkit.cli.parser import build_parser

@@ -10,9 +10,12 @@ yaml block is read as bare YAML.
 - :mod:`.tree`: from the strict YAML node tree to records with file lines
   (raises :class:`~labcore.errors.DataError` for a file that cannot be read);
 - :mod:`.validate`: judging records (never raises; returns findings);
+- :mod:`.matching`: terms matched on meaning (case, accents, endings, synonyms);
+- :mod:`.evidence`: claims held against the journal and the release history;
 - :mod:`.template`: a template record for the learner.
 """
 
+from checker.records.evidence import Evidence
 from checker.records.model import (
     HINT_FIELDS,
     MAX_BYTES,
@@ -31,6 +34,7 @@ from checker.records.tree import parse_records
 from checker.records.validate import validate_file, validate_record
 
 __all__ = [
+    "Evidence",
     "HINT_FIELDS",
     "MAX_BYTES",
     "MAX_NODES",

@@ -27,6 +27,8 @@ HINT_FIELDS: tuple[str, ...] = ("hint_1", "hint_2", "hint_3")
 
 ERROR = "error"
 WARNING = "warning"
+REVIEW = "review"  # a free-text field a person should read: not matched, or contradicted
+VALID, INVALID = "valid", "invalid"
 PROSE_WARNING = "fix_diff is prose, so it cannot be verified mechanically"
 
 
@@ -48,10 +50,19 @@ class Record:
 
 @dataclass(frozen=True)
 class Mention:
-    """Something a field must mention: any one of ``any_of`` (ignoring case)."""
+    """Something a field must mention: any one of its terms, in English or Spanish.
+
+    Terms are matched on meaning (:mod:`checker.records.matching`): case,
+    accents, endings and synonyms are ignored.
+    """
 
     label: str
     any_of: tuple[str, ...]
+    es: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(t for t in (*self.any_of, *self.es) if t.strip())
 
 
 @dataclass(frozen=True)
@@ -72,16 +83,21 @@ class Finding:
     line: int
     field: str | None
     message: str
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "review"
+    text: str | None = None  # review: the field's text
+    rule: str | None = None  # review: what it was expected to say
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "file": self.file,
             "line": self.line,
             "field": self.field,
             "message": self.message,
             "severity": self.severity,
         }
+        if self.severity == REVIEW:
+            out.update(text=self.text, rule=self.rule)
+        return out
 
 
 @dataclass(frozen=True)
@@ -106,12 +122,24 @@ class RecordsReport:
         return [f for f in self.findings if f.severity == WARNING]
 
     @property
+    def reviews(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == REVIEW]
+
+    @property
     def valid(self) -> bool:
-        """At least one record was checked and nothing is an error."""
-        return bool(self.records) and not self.errors
+        """At least one record was checked, nothing is an error, nothing awaits review."""
+        return bool(self.records) and not self.errors and not self.reviews
+
+    @property
+    def status(self) -> str:
+        """``valid``, ``review`` (a person must read a field) or ``invalid``."""
+        if not self.records or self.errors:
+            return INVALID
+        return REVIEW if self.reviews else VALID
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "status": self.status,
             "valid": self.valid,
             "records": len(self.records),
             "findings": [f.as_dict() for f in self.findings],

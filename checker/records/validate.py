@@ -14,13 +14,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from checker.diffs import DiffError, looks_like_diff, parse_unified_diff, touches
+from checker.records.evidence import Evidence, reconcile
+from checker.records.matching import lexicon
 from checker.records.model import (
     ERROR,
     HINT_FIELDS,
     PROSE_WARNING,
+    REVIEW,
     WARNING,
     Finding,
     FixVerdict,
+    Mention,
     Record,
     RecordRules,
     RecordsReport,
@@ -41,6 +45,16 @@ def _names_file(prose: str, path: str) -> bool:
     return re.search(pattern, prose.casefold()) is not None
 
 
+def says(text: str, mention: Mention) -> bool:
+    """Whether ``text`` says any term of ``mention``, on meaning (or as written)."""
+    terms = mention.terms
+    if not terms:
+        return True
+    words = lexicon()
+    haystack = _norm(text)
+    return any(_norm(t) in haystack or words.matches(t, text) for t in terms)
+
+
 def _not_text(name: str, value: object) -> str:
     kind = describe(value)
     if kind == "a mapping":
@@ -55,6 +69,7 @@ def validate_record(
     rules: RecordRules,
     known_labs: set[str],
     verify_fix: Callable[[str], FixVerdict] | None = None,
+    evidence: Evidence | None = None,
 ) -> list[Finding]:
     """What is wrong with one record, judged by its lab's rules.
 
@@ -106,18 +121,19 @@ def validate_record(
     for name, mentions in rules.mentions.items():
         if name not in texts:
             continue
-        haystack = _norm(texts[name])
         for mention in mentions:
-            examples = [n for n in mention.any_of if n.strip()]
-            if examples and not any(_norm(n) in haystack for n in examples):
-                add(
-                    name,
-                    f"{name} does not mention {mention.label} (for example '{examples[0]}')",
-                )
+            if not says(texts[name], mention):
+                rule = f"mention {mention.label} (for example '{mention.terms[0]}')"
+                findings.append(Finding(
+                    record.file, record.line_of(name), name,
+                    f"{name} could not be matched to {mention.label}; a person will read it",
+                    REVIEW, texts[name], rule))
 
     fix = texts.get("fix_diff")
     if fix is not None:
         _check_fix(fix, rules, verify_fix, add)
+    if evidence is not None:
+        findings.extend(reconcile(record, texts, evidence))
 
     findings.sort(key=lambda f: f.line)
     return findings
@@ -175,6 +191,7 @@ def validate_file(
     *,
     bug_id: str | None = None,
     verify_fix: Callable[[str], FixVerdict] | Mapping[str, Callable[[str], FixVerdict]] | None = None,
+    evidence: Evidence | None = None,
 ) -> RecordsReport:
     """Parse a records file and judge its records.
 
@@ -202,7 +219,8 @@ def validate_file(
         else:
             check = verify_fix if rules is not None else None
         findings.extend(
-            validate_record(record, rules or RecordRules(bug_id=rid or ""), known, check)
+            validate_record(record, rules or RecordRules(bug_id=rid or ""), known, check,
+                            evidence if rules is not None else None)
         )
         if rid is not None:
             if rid in first_of:

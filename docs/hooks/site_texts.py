@@ -143,10 +143,18 @@ EXIT_MEANINGS: dict[str, dict[str, str]] = {
         "un argumento o el laboratorio no existe.",
     },
     "EXIT_NO_ROLLBACK": {
-        "en": "A rollback has nothing to go back to: no release served before this one, "
-        "or its artifact is gone.",
-        "es": "Un rollback no tiene a qué volver: ninguna versión se sirvió antes de esta, "
-        "o su artefacto ya no existe.",
+        "en": "From a rollback: it has nothing to go back to, no release served before "
+        "this one, or its artifact is gone.",
+        "es": "De un rollback: no tiene a qué volver, ninguna versión se sirvió antes de "
+        "esta, o su artefacto ya no existe.",
+    },
+    "EXIT_REVIEW": {
+        "en": "From `lab records validate`: the record's structure and fix are right, but a "
+        "free-text field could not be matched or disagrees with the evidence; an "
+        "instructor reads it (`lab review`).",
+        "es": "De `lab records validate`: la estructura y la corrección del registro están "
+        "bien, pero un campo de texto libre no se pudo reconocer o contradice la "
+        "evidencia; lo lee un instructor (`lab review`).",
     },
     "EXIT_LOCKED": {
         "en": "Another command holds the workspace's lock and did not release it in "

@@ -23,7 +23,9 @@ def register(sub, common) -> None:
         help="grade a cohort from its evidence: table, CSV, JSON or a gradebook notebook",
         description="Grade every learner's workspace under DIR (learners/<name>/phase-NN/) "
         "from its evidence: the journal (verified, read by the stopwatch), .lab/*.json, "
-        "notes/breaks.md (validated, a diff fix is not applied) and the last `lab check` "
+        "notes/breaks.md (validated, a diff fix is not applied; the decisions of "
+        "`lab review decide`, kept in reviews.jsonl beside DIR, are applied, and fields "
+        "still waiting for one are counted in the review column) and the last `lab check` "
         "in the journal. One row per learner and lab, scored by the lab's rubric. A "
         "tampered journal is flagged and not scored; an invalid record is flagged; a "
         "workspace that cannot be read is a row with an error. Symlinks that lead out of "
@@ -64,10 +66,11 @@ def _cohort_dir(explicit: str | None) -> Path:
     return root
 
 
-def _settings(args):
+def _settings(args, root: Path | None = None):
     from checker.grading import LabPolicy, Settings
     from labkit.catalog import all_labs, get
     from labkit.check_fixtures import PLUGIN
+    from labkit.reviews import decisions_for
     from labkit.verdict import rules_for
 
     labs = all_labs()
@@ -76,8 +79,10 @@ def _settings(args):
     policies = {lab.id: LabPolicy(lab.id, lab.spec.phase, lab.spec.rubric,
                                   str(lab.dir)) for lab in labs}
     return Settings(labs=policies, rules={lab.id: rules_for(lab) for lab in labs},
-                    run_checks=args.run_checks, check_timeout=args.check_timeout,
-                    check_plugins=(PLUGIN,))
+                    run_checks=getattr(args, "run_checks", False),
+                    check_timeout=getattr(args, "check_timeout", 120.0),
+                    check_plugins=(PLUGIN,),
+                    decisions=decisions_for(root) if root is not None else {})
 
 
 def run(args) -> int:
@@ -89,7 +94,7 @@ def run(args) -> int:
     if args.check_timeout <= 0:
         raise UsageError("--check-timeout must be more than 0 seconds")
     root = _cohort_dir(args.dir)
-    settings = _settings(args)
+    settings = _settings(args, root)
     with _progress() as tick:
         rows = grade_cohort(root, settings, lab=args.lab, jobs=args.jobs, progress=tick)
     data = [r.as_dict() for r in rows]
@@ -134,7 +139,7 @@ def _emit(text: str, out: str | None) -> None:
     atomic_write_bytes(Path(out), text.encode("utf-8"))
 
 
-TABLE_WIDTH = 160  # when the table goes to a file or a pipe, lines may be long
+TABLE_WIDTH = 180  # when the table goes to a file or a pipe, lines may be long
 
 
 def _table(data: list[dict], out: str | None) -> None:
@@ -151,7 +156,8 @@ def _table(data: list[dict], out: str | None) -> None:
     right = {"detect", "acknowledge", "mitigate", "resolve", "hints", "score"}
     for name in LEARNER_HEADER:
         table.add_column(name, justify="right" if name in right else "left",
-                         overflow="fold", min_width=8 if name in ("learner", "flags") else None)
+                         overflow="fold", no_wrap=name == "journal",
+                         min_width=8 if name in ("learner", "flags") else None)
     for row in data:
         style = ("lab.fail" if row.get("error") is not None or not row.get("journal_intact")
                  else "lab.warn" if row.get("flags") else None)

@@ -26,6 +26,7 @@ VERB_MODULES = [
     "records",
     "stopwatch",
     "grade",
+    "review",
     "status",
     "artifacts",
     "deploy",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from labcore.errors import EXIT_FAIL, EXIT_OK
+from labcore.errors import EXIT_FAIL, EXIT_OK, EXIT_REVIEW
 from labkit.cli._lab import add_lab_arguments
+
+EXIT_BY_STATUS = {"valid": EXIT_OK, "review": EXIT_REVIEW, "invalid": EXIT_FAIL}
 
 
 def register(sub, common) -> None:
@@ -12,10 +14,15 @@ def register(sub, common) -> None:
     verbs = parser.add_subparsers(title="records commands", metavar="COMMAND")
     parser.set_defaults(run=lambda args: parser.print_help() or 2)
     p = verbs.add_parser("validate", parents=[common.json],
-                         help="validate every record in a file; exit 0 when all are valid",
+                         help="validate every record in a file: exit 0 valid, 1 invalid, "
+                         "3 review",
                          description="Validate every record in a breaks.md file against its "
                          "lab's expectations. Inside a lab workspace a diff fix is applied to "
-                         "the broken state and must pass the lab's checks.")
+                         "the broken state and must pass the lab's checks, and the record's "
+                         "claims are held against the journal and the release history. Free "
+                         "text is matched on meaning (English or Spanish); a field that cannot "
+                         "be matched sends the record to review. Exit 0 when valid, 1 when "
+                         "invalid, 3 when a person must read a field.")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--no-verify-diff", action="store_true",
                    help="judge a diff fix by its shape only, without applying it")
@@ -60,26 +67,36 @@ def run_validate(args) -> int:
     if path.is_dir():
         raise UsageError(f"{path} is not a records file (it is a directory)")
     # Anything else (a device, a pipe, a file too big) is refused by the reader.
-    verify = None
+    verify = evidence = None
     root, lab = _workspace_lab(path)
+    if root is not None:
+        from labkit.runtime.layout import Workspace
+        from labkit.verdict import evidence_of
+
+        evidence = evidence_of(Workspace(root))
     if lab is not None and not args.no_verify_diff:
         from functools import partial
 
         from labkit.fixcheck import verify_fix
 
         verify = {lab.id: partial(verify_fix, lab, root)}  # other labs' diffs: shape only
-    verdict = judge_records(path, all_rules(), verify_fix=verify)
+    verdict = judge_records(path, all_rules(), verify_fix=verify, evidence=evidence)
+    code = EXIT_BY_STATUS[verdict.status]
     if args.json:
         print_json({"file": str(path), **verdict.as_dict()})
-        return EXIT_OK if verdict.valid else EXIT_FAIL
-    for kind, items in (("error", verdict.errors), ("warning", verdict.warnings)):
+        return code
+    for kind, items in (("error", verdict.errors), ("warning", verdict.warnings),
+                        ("review", verdict.reviews)):
         for item in items:
             where = item["file"] + (f", line {item['line']}" if item.get("line") else "")
             field = f" field '{item['field']}':" if item.get("field") else ""
             console.print(f"{where}:{field} {item['message']}",
                           style="lab.fail" if kind == "error" else "lab.warn", markup=False)
-    console.print("[lab.pass]valid[/]" if verdict.valid else "[lab.fail]invalid[/]")
-    return EXIT_OK if verdict.valid else EXIT_FAIL
+            if kind == "review":
+                console.print(f"  wanted: {item['rule']}", style="lab.warn", markup=False)
+    style = {"valid": "lab.pass", "review": "lab.warn"}.get(verdict.status, "lab.fail")
+    console.print(f"[{style}]{verdict.status}[/]")
+    return code
 
 
 def run_record(args) -> int:

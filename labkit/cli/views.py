@@ -150,6 +150,10 @@ def render_check(report, lang: str | None = None) -> None:
     record = data["record"]
     if record["valid"]:
         console.print(t("check.record_valid", lang), style="lab.pass", markup=False)
+    elif record.get("status") == "review":
+        console.print(t("check.record_review", lang,
+                        count=len({r["field"] for r in record["reviews"]})),
+                      style="lab.warn", markup=False)
     else:
         console.print(t("check.record_invalid", lang, count=len(record["errors"])),
                       style="lab.fail", markup=False)
@@ -160,6 +164,12 @@ def render_check(report, lang: str | None = None) -> None:
             style = "lab.fail" if kind == "error" else "lab.warn"
             console.print(f"  {t('check.' + kind, lang)}: {where}{field} {item['message']}",
                           style=style, markup=False)
+    for item in record.get("reviews", []):
+        console.print(f"  {t('check.review', lang)}: {item['field']}: {item['message']}",
+                      style="lab.warn", markup=False)
+    for item in record.get("decisions", []):
+        console.print(t(f"check.decision_{item['decision']}", lang, field=item["field"],
+                        comment=item["comment"] or "-"), markup=False)
     watch = data["stopwatch"]
     console.print(render_stopwatch(watch, data["reference"], lang))
     if watch.get("impact_at") is not None:

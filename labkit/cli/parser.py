@@ -30,6 +30,7 @@ VERB_MODULES = [
     "artifacts",
     "deploy",
     "rollback",
+    "update",
     "serve",
     "journal",
     "doctor",

@@ -116,4 +116,6 @@ def pydantic_message(error: dict) -> str:
         return "is required"
     if error.get("type") == "extra_forbidden":
         return "is not a known setting"
+    if error.get("type") == "value_error" and msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]  # the validator's own sentence
     return msg[0].lower() + msg[1:] if msg else "is invalid"

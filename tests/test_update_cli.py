@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from support import KIT_ROOT, base_env, git, lab, lab_json, shutdown_workspace
 from ruamel.yaml import YAML
+from support import KIT_ROOT, base_env, git, lab, lab_json, shutdown_workspace
 
 
 def answers(ws):

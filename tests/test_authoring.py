@@ -94,3 +94,35 @@ def test_dev_check_passes_for_every_lab_of_the_kit(tmp_path):
     assert {"38-01-no-rollback-path"} <= labs
     last_steps = {s["lab"]: s["step"] for s in data["steps"]}
     assert set(last_steps.values()) == {"the reference fix repairs the lab"}
+
+
+@pytest.mark.e2e
+def test_dev_check_names_an_error_in_a_check_and_shows_a_failed_build_log(labs_dir, tmp_path):
+    env = base_env(LAB_LABS_DIR=str(labs_dir))
+    source = KIT_ROOT / "labs" / "38-01-no-rollback-path"
+    raising = labs_dir / "38-07-check-raises"
+    shutil.copytree(source, raising)
+    (raising / "lab.yaml").write_text(
+        (raising / "lab.yaml").read_text().replace('id: "38-01"', 'id: "38-07"'))
+    (raising / "checks" / "test_more.py").write_text(
+        "from labkit.runtime.no_such_helper import serving\n\n\n"
+        "def test_serving(workspace):\n    assert serving(workspace)\n")
+    unbuildable = labs_dir / "38-08-fix-does-not-build"
+    shutil.copytree(source, unbuildable)
+    (unbuildable / "lab.yaml").write_text(
+        (unbuildable / "lab.yaml").read_text().replace('id: "38-01"', 'id: "38-08"'))
+    fix = unbuildable / "fix" / "fix.diff"
+    fix.write_text(fix.read_text().replace(
+        '+    return {"correction": fix_en, "spanish": fix_es}',
+        '+    return {"correction": fix_en, "spanish": fix_es'))
+    proc = lab("dev", "check", "--json", env=env, cwd=tmp_path, check=False, timeout=900)
+    assert proc.returncode == 1
+    failed = {s["lab"]: s for s in unwrap(proc.stdout)["steps"] if not s["ok"]}
+    assert failed["38-07-check-raises"]["step"] == "the checks run without errors"
+    assert failed["38-07-check-raises"]["detail"] == (
+        "before the break: checks/test_more.py: ModuleNotFoundError: "
+        "No module named 'labkit.runtime.no_such_helper'")
+    assert failed["38-08-fix-does-not-build"]["step"] == "the reference fix repairs the lab"
+    detail = failed["38-08-fix-does-not-build"]["detail"]
+    assert "releasing 1.2.4 failed" in detail
+    assert "SyntaxError" in detail  # the build's own log, not only its exit code

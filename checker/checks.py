@@ -51,9 +51,10 @@ def _first_line(text: str | None) -> str:
 
 
 def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0,
-               plugins: tuple[str, ...] = ()) -> list[CheckResult]:
+               plugins: tuple[str, ...] = (), env: dict[str, str] | None = None,
+               ) -> list[CheckResult]:
     """Run ``lab_dir/checks`` against ``workspace``; ``plugins`` are more pytest plugins
-    (module names) that give the checks fixtures."""
+    (module names) that give the checks fixtures, ``env`` more environment for them."""
     lab_dir, workspace = Path(lab_dir).resolve(), Path(workspace).resolve()
     checks_dir = lab_dir / "checks"
     if not checks_dir.is_dir():
@@ -62,7 +63,7 @@ def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0,
         report = Path(tmp) / "report.xml"
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n")
-        env = dict(os.environ)
+        env = {**os.environ, **(env or {})}
         env.update({WORKSPACE_ENV: str(workspace), LAB_DIR_ENV: str(lab_dir),
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
         cmd = [sys.executable, "-m", "pytest", "-q", "-c", str(ini), "--rootdir", tmp,

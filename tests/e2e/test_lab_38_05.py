@@ -25,8 +25,8 @@ RECORD = """# My breaks
   hint_2: "Where did stable point before the last commit?"
   hint_3: "Read the guard the updater used to have."
   fix_diff: >-
-    restore the version_ge guard in scripts/update.sh and point stable at 1.6.2,
-    the last release that passed smoke
+    restore the version_ge guard in scripts/update.sh and point stable in
+    deploy/channel.json at 1.6.2, the last release that passed smoke
 ```
 """
 

@@ -171,8 +171,16 @@ def test_update_refuses_uncommitted_changes(tmp_path, cache):
     dest = tmp_path / "ws"
     workspace.scaffold("minitutor", dest, ANSWERS)
     (dest / "VERSION").write_text("9.9.9\n")
-    with pytest.raises(WorkspaceError, match="uncommitted"):
+    with pytest.raises(WorkspaceError, match=r"uncommitted changes \(VERSION\); commit them"):
         template_update.update(dest)
+    from labkit.i18n import use
+
+    use("es")
+    try:
+        with pytest.raises(WorkspaceError, match=r"cambios sin confirmar \(VERSION\)"):
+            template_update.update(dest)
+    finally:
+        use(None)
 
 
 def test_update_needs_a_workspace(tmp_path):

@@ -20,12 +20,20 @@ from checker.pytest_plugin import LAB_DIR_ENV, WORKSPACE_ENV
 
 @dataclass(frozen=True)
 class CheckResult:
+    """One check's outcome. ``error`` marks a check that could not judge at all (its
+    module does not import, a fixture of it raised): a fault of the check, not of the
+    workspace."""
+
     name: str
     passed: bool
     message: str
+    error: bool = False
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if not self.error:
+            del data["error"]
+        return data
 
 
 def _title(test_name: str) -> str:
@@ -43,9 +51,10 @@ def _first_line(text: str | None) -> str:
 
 
 def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0,
-               plugins: tuple[str, ...] = ()) -> list[CheckResult]:
+               plugins: tuple[str, ...] = (), env: dict[str, str] | None = None,
+               ) -> list[CheckResult]:
     """Run ``lab_dir/checks`` against ``workspace``; ``plugins`` are more pytest plugins
-    (module names) that give the checks fixtures."""
+    (module names) that give the checks fixtures, ``env`` more environment for them."""
     lab_dir, workspace = Path(lab_dir).resolve(), Path(workspace).resolve()
     checks_dir = lab_dir / "checks"
     if not checks_dir.is_dir():
@@ -54,7 +63,7 @@ def run_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0,
         report = Path(tmp) / "report.xml"
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n")
-        env = dict(os.environ)
+        env = {**os.environ, **(env or {})}
         env.update({WORKSPACE_ENV: str(workspace), LAB_DIR_ENV: str(lab_dir),
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
         cmd = [sys.executable, "-m", "pytest", "-q", "-c", str(ini), "--rootdir", tmp,
@@ -80,7 +89,9 @@ def _parse(report: Path) -> list[CheckResult]:
         if problem is None:
             problem = case.find("error")
         skipped = case.find("skipped")
-        if problem is not None:
+        if problem is not None and problem.tag == "error":
+            results.append(_error(case, problem))
+        elif problem is not None:
             message = _first_line(problem.get("message")) or _first_line(problem.text)
             results.append(CheckResult(_title(case.get("name", "?")), False,
                                        _clean(message)))
@@ -90,6 +101,19 @@ def _parse(report: Path) -> list[CheckResult]:
         else:
             results.append(CheckResult(_title(case.get("name", "?")), True, "ok"))
     return results
+
+
+def _error(case: ET.Element, problem: ET.Element) -> CheckResult:
+    """A check that raised outside its asserts: named by its module, with the error
+    itself (the last ``E`` line of pytest's report, e.g. ``ImportError: ...``)."""
+    module = (case.get("classname") or case.get("name") or "?").split(".")
+    where = f"checks/{module[-1]}.py"
+    text = problem.text or ""
+    raised = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+    message = (raised[-1] if raised else "") or _first_line(problem.get("message")) \
+        or _first_line(text) or "the check raised an error"
+    name = _title(case.get("name", "?")) if case.get("classname") else f"{where} loads"
+    return CheckResult(name, False, f"{where}: {message[:300]}", error=True)
 
 
 def _clean(message: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from labkit.catalog import lab_dirs
 from labkit.errors import UsageError
-from labkit.paths import labs_dir, templates_dir
+from labkit.paths import KIT_ROOT, labs_dir, templates_dir
 
 _ID = re.compile(r"^(\d{2})-\d{2}$")
 
@@ -31,11 +31,14 @@ template: {template}
 
 baseline:
   # Released (tagged, built, deployed) in this order by `lab start`.
-  releases: ["1.2.0", "1.2.1", "1.2.2"]
+  # Version numbers of this lab's own, so its tags never meet another lab's.
+  releases: [{baseline}]
 
 faults:
-  # Each fault replaces one exact text, found exactly once, in one file of the
-  # workspace. Keep the whole break reversible in `record.line_budget` lines.
+  # Each fault is one edit of the workspace. kind: replace (the default) swaps
+  # `find` (found exactly once) for `replace`; create (file, content), delete
+  # (file), rename (file, to) and patch (diff: a unified diff) do the rest.
+  # Keep the whole break reversible in `record.line_budget` lines.
   - id: first-fault
     file: scripts/release.sh
     find: "TODO the exact text the fault replaces"
@@ -43,7 +46,7 @@ faults:
 
 break:
   # Committed together with the faults, then shipped with `just release`.
-  release: "1.2.3"
+  release: "{broken}"
   message: "TODO a commit message a teammate might write"
 
 hints:
@@ -75,9 +78,9 @@ record:
   protected: ["tests/"]
 
 reference:
-  # Recovery figures on the reference machine (see benchmarks/RESULTS.md).
-  flip_s: 1.0
-  rebuild_s: 6.0
+  # Recovery figures on the reference machine, {source}.
+  flip_s: {flip_s}
+  rebuild_s: {rebuild_s}
 '''
 
 README = {
@@ -88,8 +91,14 @@ README = {
 }
 
 CHECK = '''\
-"""Checks of lab {id}, run against the learner's workspace (fixtures: workspace, lab)."""
+"""Checks of lab {id}, run against the learner's workspace (fixtures: workspace, lab).
 
+The first three are the ones every lab carries; add the lab's own below them.
+"""
+
+import subprocess
+
+from labkit.labspec import version_key
 from labkit.runtime.contract import check, load_contract
 from labkit.runtime.layout import Workspace
 from labkit.runtime.status import runtime_status
@@ -101,7 +110,61 @@ def test_smoke_is_green(workspace):
     assert status["supervisor"]["running"], "nothing is serving"
     findings = check(status["supervisor"]["port"], load_contract(ws))
     assert not findings, "smoke fails: " + "; ".join(f.message for f in findings)
+
+
+def test_serving_release_is_newer_than_the_broken_one(workspace, lab):
+    serving = runtime_status(Workspace(workspace))["serving"]
+    broken = lab.break_.release
+    assert serving, "nothing is serving"
+    assert version_key(serving) > version_key(broken), (
+        f"{{serving}} is serving; release a fix newer than the broken {{broken}}"
+    )
+
+
+def test_service_tests_are_untouched(workspace, lab):
+    first = f"v{{lab.baseline.releases[0]}}"
+    changed = subprocess.run(["git", "diff", "--name-only", first, "--", "tests/"],
+                             cwd=workspace, capture_output=True, text=True, check=True).stdout
+    untracked = subprocess.run(["git", "status", "--porcelain", "--", "tests/"],
+                               cwd=workspace, capture_output=True, text=True, check=True).stdout
+    touched = sorted(set(changed.split()) | {{line[3:] for line in untracked.splitlines()}})
+    assert not touched, f"the service's tests were modified: {{', '.join(touched)}}"
 '''
+
+# Rows of benchmarks/RESULTS.md that hold the recovery figures a learner meets.
+_FLIP_ROW = re.compile(r"^\|\s*`lab rollback` flip[^|]*\|\s*([0-9.]+)\s*s\b", re.MULTILINE)
+_REBUILD_ROW = re.compile(r"^\|\s*`lab rollback --rebuild`[^|]*\|\s*([0-9.]+)\s*s\b",
+                          re.MULTILINE)
+
+
+def reference_figures(results: Path | None = None) -> dict[str, str]:
+    """flip_s and rebuild_s as measured in benchmarks/RESULTS.md, or placeholders."""
+    results = results or KIT_ROOT / "benchmarks" / "RESULTS.md"
+    text = results.read_text(encoding="utf-8") if results.is_file() else ""
+    flip, rebuild = _FLIP_ROW.search(text), _REBUILD_ROW.search(text)
+    if flip and rebuild:
+        return {"flip_s": flip.group(1), "rebuild_s": rebuild.group(1),
+                "source": "as benchmarks/RESULTS.md measures them"}
+    return {"flip_s": "1.0", "rebuild_s": "1.0",
+            "source": "TODO measure them with benchmarks/lab.py (RESULTS.md has none)"}
+
+
+def own_releases(number: int, root: Path) -> tuple[list[str], str]:
+    """Baseline and broken releases in a minor line (1.N.x) no other lab of root uses."""
+    from labkit.catalog import load
+    from labkit.errors import LabError
+
+    used = set()
+    for directory in lab_dirs(root):
+        try:
+            spec = load(directory).spec
+        except LabError:
+            continue
+        used |= {v.rsplit(".", 1)[0] for v in (*spec.baseline.releases, *spec.break_.versions)}
+    minor = number + 1
+    while f"1.{minor}" in used:
+        minor += 1
+    return [f"1.{minor}.{patch}" for patch in range(3)], f"1.{minor}.3"
 
 
 def slugify(text: str) -> str:
@@ -132,9 +195,12 @@ def new_lab(lab_id: str, title: str, *, title_es: str | None = None,
     if dest.exists():
         raise UsageError(f"{dest} already exists")
     root.mkdir(parents=True, exist_ok=True)
+    baseline, broken = own_releases(int(lab_id.split("-")[1]), root)
     tmp = Path(tempfile.mkdtemp(prefix=f".{lab_id}.", dir=root))
     try:
         values = {"id": lab_id, "phase": int(match.group(1)), "template": template,
+                  "baseline": ", ".join(f'"{v}"' for v in baseline), "broken": broken,
+                  **reference_figures(),
                   "title_en": _yaml_str(title.strip()),
                   "title_es": _yaml_str((title_es or title).strip())}
         (tmp / "lab.yaml").write_text(LAB_YAML.format(**values), encoding="utf-8")

@@ -23,5 +23,9 @@ def lab(lab_dir):
 
 
 def run_lab_checks(lab_dir: Path, workspace: Path, *, timeout: float = 120.0) -> list[CheckResult]:
-    """A lab's checks against a workspace, with the kit's fixtures."""
-    return run_checks(lab_dir, workspace, timeout=timeout, plugins=(PLUGIN,))
+    """A lab's checks against a workspace, with the kit's fixtures, in the learner's
+    language (LAB_LANG, so a check can word its messages with labkit.i18n.lang())."""
+    from labkit.i18n import lang
+
+    return run_checks(lab_dir, workspace, timeout=timeout, plugins=(PLUGIN,),
+                      env={"LAB_LANG": lang()})

@@ -139,7 +139,7 @@ def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
     try:
         result = start(lab, root, LEARNER)
     except LabError as err:
-        run.record("a fresh workspace scaffolds", False, str(err))
+        run.record("a fresh workspace scaffolds", False, with_log(err))
     run.record("a fresh workspace scaffolds", True,
                f"{result.serving} serving after {', '.join(lab.spec.baseline.releases)} "
                f"({result.seconds:.1f} s)")
@@ -151,14 +151,17 @@ def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
     run.record("each fault applies cleanly", not applied,
                f"already applied before the break: {', '.join(applied)}" if applied else
                ", ".join(s.id for s in states))
-    passing_before = {r.name for r in run_lab_checks(lab.dir, root) if r.passed}
+    before = run_lab_checks(lab.dir, root)
+    _no_errors(run, before, "before the break")
+    passing_before = {r.name for r in before if r.passed}
     try:
         break_lab(lab, root)
     except LabError as err:
-        run.record("the break ships", False, str(err))
+        run.record("the break ships", False, with_log(err))
     # Observable: some check that passed before the break fails after it.
-    failing = [r.name for r in run_lab_checks(lab.dir, root)
-               if not r.passed and r.name in passing_before]
+    after = run_lab_checks(lab.dir, root)
+    _no_errors(run, after, "after the break")
+    failing = [r.name for r in after if not r.passed and r.name in passing_before]
     run.record("the break is observable (checks fail)", bool(failing),
                f"now failing: {', '.join(failing)}" if failing else
                "every check that passed before the break still passes after it")
@@ -170,3 +173,17 @@ def _dynamic(lab: Lab, course: Path, run: _Run) -> None:
                f"changed: {', '.join(touched)}" if touched else "")
     verdict = verify_fix(lab, root, (lab.dir / "fix" / "fix.diff").read_text())
     run.record("the reference fix repairs the lab", verdict.ok, verdict.message)
+
+
+def _no_errors(run: _Run, results, when: str) -> None:
+    """A check that raises (an import that fails, a fixture that breaks) is reported as
+    that error, never read as a check that passes or fails."""
+    errors = [r for r in results if getattr(r, "error", False)]
+    if errors:
+        run.record("the checks run without errors", False,
+                   f"{when}: " + "; ".join(r.message for r in errors))
+
+
+def with_log(err: LabError) -> str:
+    """An error with the log it carries (a failed build's last lines), if any."""
+    return str(err) + (f"\n{err.hint}" if err.hint else "")

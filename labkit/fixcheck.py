@@ -65,7 +65,9 @@ def _verify_in(lab: Lab, ws_root: Path, scratch: Path, commit: str, diff: str) -
         try:
             run_release(scratch, version)
         except LabError as err:
-            return FixVerdict(False, f"with fix_diff applied, releasing {version} failed: {err}")
+            log = f"\n{err.hint}" if err.hint else ""
+            return FixVerdict(False, f"with fix_diff applied, releasing {version} failed: "
+                                     f"{err}{log}")
         ws = Workspace(scratch)
         if ws.spec.contract:
             try:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from checker.rubric import Rubric
 from labcore.strict import KIB, Rules
+from labkit.editspec import Edit
 
 SCHEMA_VERSIONS = (1,)
 MAX_BYTES = 256 * KIB
@@ -46,29 +47,6 @@ class BilingualList(Strict):
         return self
 
 
-class Edit(Strict):
-    """One plain text edit in the workspace: ``find`` (present exactly once) becomes
-    ``replace``. Faults and baseline edits share this form."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    file: str = Field(min_length=1)
-    find: str = Field(min_length=1)
-    replace: str
-
-    @field_validator("file")
-    @classmethod
-    def _relative(cls, value: str) -> str:
-        if value.startswith("/") or ".." in value.split("/"):
-            raise ValueError("must be a path inside the workspace")
-        return value
-
-    @model_validator(mode="after")
-    def _changes_something(self):
-        if self.find == self.replace:
-            raise ValueError("find and replace are the same, so the edit changes nothing")
-        return self
-
-
 class Fault(Edit):
     """An edit the break injects; ``concept`` names what it teaches."""
 
@@ -95,7 +73,7 @@ class Baseline(Strict):
     """What `lab start` sets up before the learner arrives.
 
     - ``releases``: tagged, built and deployed in this order (the last one serves).
-    - ``edits`` (optional): text edits in the same find/replace form as faults,
+    - ``edits`` (optional): edits in the same form as faults (labkit.editspec),
       applied to the fresh workspace and committed with ``message`` before the
       first baseline release; they are part of the service's normal state, not
       of the break (for example a retention setting the lab's story depends on).
@@ -260,4 +238,4 @@ class LabSpec(Strict):
 
     @property
     def fault_files(self) -> list[str]:
-        return list(dict.fromkeys(f.file for f in self.faults))
+        return list(dict.fromkeys(path for f in self.faults for path in f.files))

@@ -85,7 +85,7 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
         if baseline.edits:
             progress(f"[start] committing the baseline's edits: {baseline.message}")
             faults.apply(root, baseline.edits)
-            files = list(dict.fromkeys(e.file for e in baseline.edits))
+            files = list(dict.fromkeys(path for e in baseline.edits for path in e.files))
             git.out(root, "add", "--", *files)
             git.out(root, "commit", "-q", "-m", baseline.message)
         for version in baseline.releases:

@@ -2,8 +2,8 @@
 
 A workspace is ``<course>/learners/<learner>/phase-<phase>``: a copier
 rendering of one of the kit's templates, with an answers file so that
-``copier update`` can bring it to a newer template later, and a git repo of
-its own.
+copier's update (:mod:`labkit.template_update`) can bring it to a newer
+template later, and a git repo of its own.
 
 Copier updates need the template to be a git repo with version tags. The
 kit's templates live in a subfolder of the kit's own tree, so this module
@@ -220,38 +220,6 @@ def scaffold(template: str, dest: Path, answers: dict) -> None:
             raise WorkspaceError(f"{dest} was created by someone else meanwhile") from err
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def update(dest: Path) -> None:
-    """Bring a workspace to the newest version of its template (copier update).
-
-    The workspace must have no uncommitted changes; the update's changes are
-    left uncommitted for the learner to review.
-    """
-    dest = Path(dest)
-    answers_path = dest / ANSWERS_FILE
-    if not answers_path.is_file():
-        raise WorkspaceError(f"{dest} is not a scaffolded workspace (no {ANSWERS_FILE})")
-    from ruamel.yaml import YAML
-
-    data = YAML(typ="safe").load(answers_path.read_text(encoding="utf-8")) or {}
-    src_path = str(data.get("_src_path") or "")
-    name = Path(src_path).name
-    if name and (templates_dir() / name / "copier.yml").is_file():
-        template_source(name)  # snapshot any change to the template first
-    if _learner_git(dest, "status", "--porcelain").strip():
-        raise WorkspaceError(
-            f"{dest} has uncommitted changes; commit them before updating",
-            hint="git status shows them",
-        )
-    import copier
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            copier.run_update(dest, defaults=True, overwrite=True, quiet=True, unsafe=False)
-        except _template_errors() as err:
-            raise WorkspaceError(f"copier could not update {dest}: {err}") from err
 
 
 def _copier_copy(snapshot: Path, dest: Path, answers: dict, tag: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -24,7 +25,30 @@ def test_new_scaffolds_a_valid_lab_that_dev_check_sends_back_to_its_author(labs_
     for name in ("lab.yaml", "README.md", "README.es.md", "checks/test_recovery.py",
                  "fix/README.md"):
         assert (created / name).is_file(), name
-    assert "# Lab 38-09 as data" in (created / "lab.yaml").read_text()
+    yaml_text = (created / "lab.yaml").read_text()
+    assert "# Lab 38-09 as data" in yaml_text
+    # Releases of its own (38-01 and 38-02 use 1.2.x and 1.3.x), figures as measured.
+    assert 'releases: ["1.10.0", "1.10.1", "1.10.2"]' in yaml_text
+    assert 'release: "1.10.3"' in yaml_text
+    results = (KIT_ROOT / "benchmarks" / "RESULTS.md").read_text()
+    flip = re.search(r"^\| `lab rollback` flip[^|]*\| ([0-9.]+) s", results, re.M).group(1)
+    rebuild = re.search(r"^\| `lab rollback --rebuild`[^|]*\| ([0-9.]+) s", results,
+                        re.M).group(1)
+    assert f"flip_s: {flip}\n" in yaml_text and f"rebuild_s: {rebuild}\n" in yaml_text
+    checks = (created / "checks" / "test_recovery.py").read_text()
+    compile(checks, "test_recovery.py", "exec")
+    for name in ("test_smoke_is_green", "test_serving_release_is_newer_than_the_broken_one",
+                 "test_service_tests_are_untouched"):
+        assert f"def {name}(" in checks
+    clash = labs_dir / "38-03-uses-1-4"
+    shutil.copytree(KIT_ROOT / "labs" / "38-01-no-rollback-path", clash)
+    (clash / "lab.yaml").write_text((clash / "lab.yaml").read_text().replace(
+        'id: "38-01"', 'id: "38-03"'))
+    lab("new", "38-01", "--title", "Next door", env=env, cwd=tmp_path)
+    assert 'releases: ["1.3.0", "1.3.1", "1.3.2"]' in (
+        labs_dir / "38-01-next-door" / "lab.yaml").read_text()  # 1.2.x is 38-03's
+    shutil.rmtree(clash)
+    shutil.rmtree(labs_dir / "38-01-next-door")
     listed = unwrap(lab("list", "--json", env=env, cwd=tmp_path).stdout)
     assert [(e["id"], e["title"]) for e in listed] == [("38-09", "Canary that lies")]
     es = unwrap(lab("list", "--json", "--lang", "es", env=env, cwd=tmp_path).stdout)
@@ -94,3 +118,35 @@ def test_dev_check_passes_for_every_lab_of_the_kit(tmp_path):
     assert {"38-01-no-rollback-path"} <= labs
     last_steps = {s["lab"]: s["step"] for s in data["steps"]}
     assert set(last_steps.values()) == {"the reference fix repairs the lab"}
+
+
+@pytest.mark.e2e
+def test_dev_check_names_an_error_in_a_check_and_shows_a_failed_build_log(labs_dir, tmp_path):
+    env = base_env(LAB_LABS_DIR=str(labs_dir))
+    source = KIT_ROOT / "labs" / "38-01-no-rollback-path"
+    raising = labs_dir / "38-07-check-raises"
+    shutil.copytree(source, raising)
+    (raising / "lab.yaml").write_text(
+        (raising / "lab.yaml").read_text().replace('id: "38-01"', 'id: "38-07"'))
+    (raising / "checks" / "test_more.py").write_text(
+        "from labkit.runtime.no_such_helper import serving\n\n\n"
+        "def test_serving(workspace):\n    assert serving(workspace)\n")
+    unbuildable = labs_dir / "38-08-fix-does-not-build"
+    shutil.copytree(source, unbuildable)
+    (unbuildable / "lab.yaml").write_text(
+        (unbuildable / "lab.yaml").read_text().replace('id: "38-01"', 'id: "38-08"'))
+    fix = unbuildable / "fix" / "fix.diff"
+    fix.write_text(fix.read_text().replace(
+        '+    return {"correction": fix_en, "spanish": fix_es}',
+        '+    return {"correction": fix_en, "spanish": fix_es'))
+    proc = lab("dev", "check", "--json", env=env, cwd=tmp_path, check=False, timeout=900)
+    assert proc.returncode == 1
+    failed = {s["lab"]: s for s in unwrap(proc.stdout)["steps"] if not s["ok"]}
+    assert failed["38-07-check-raises"]["step"] == "the checks run without errors"
+    assert failed["38-07-check-raises"]["detail"] == (
+        "before the break: checks/test_more.py: ModuleNotFoundError: "
+        "No module named 'labkit.runtime.no_such_helper'")
+    assert failed["38-08-fix-does-not-build"]["step"] == "the reference fix repairs the lab"
+    detail = failed["38-08-fix-does-not-build"]["detail"]
+    assert "releasing 1.2.4 failed" in detail
+    assert "SyntaxError" in detail  # the build's own log, not only its exit code

@@ -1,83 +1,159 @@
-"""labkit.faults: a lab's faults as plain text edits, all or nothing."""
+"""Faults as data: each kind of edit applies, knows whether it is applied, and a bad
+one is refused in one sentence naming lab.yaml, the line and the field."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from labcore.errors import DataError
 from labkit import faults
-from labkit.errors import LabError
-from labkit.labspec import Edit
+from labkit.catalog import load
+from labkit.editspec import Edit
+from labkit.faults import FaultError
+from labkit.paths import KIT_ROOT
 
-PRUNE = Edit(id="prune", file="scripts/release.sh", find="--keep 5", replace="--keep 1")
-KEYS = Edit(id="keys", file="src/agent.py", find="return a, b", replace="return b, a")
+DIFF = """\
+--- a/app.txt
++++ b/app.txt
+@@ -1,3 +1,3 @@
+ one
+-two
++TWO
+ three
+"""
 
 
 @pytest.fixture
 def root(tmp_path):
+    (tmp_path / "app.txt").write_text("one\ntwo\nthree\n")
     (tmp_path / "scripts").mkdir()
-    (tmp_path / "src").mkdir()
-    (tmp_path / "scripts" / "release.sh").write_text("just artifacts-prune --keep 5\n")
-    (tmp_path / "src" / "agent.py").write_text("def f(a, b):\n    return a, b\n")
+    (tmp_path / "scripts" / "guard.sh").write_text("exit 0\n")
     return tmp_path
 
 
-def test_state_tells_original_from_applied(root):
-    assert faults.state(root, PRUNE) == faults.FaultState("prune", "scripts/release.sh", False)
-    (root / "scripts" / "release.sh").write_text("just artifacts-prune --keep 1\n")
-    assert faults.state(root, PRUNE).applied
+def edit(**fields) -> Edit:
+    return Edit.model_validate({"id": "e", **fields})
 
 
-def test_apply_edits_each_file_once_and_is_idempotent(root):
-    assert faults.apply(root, [PRUNE, KEYS]) == ["prune", "keys"]
-    assert (root / "scripts" / "release.sh").read_text() == "just artifacts-prune --keep 1\n"
-    assert (root / "src" / "agent.py").read_text() == "def f(a, b):\n    return b, a\n"
-    assert faults.apply(root, [PRUNE, KEYS]) == []
-    assert all(faults.state(root, f).applied for f in (PRUNE, KEYS))
+def applies_once(root, fault) -> None:
+    assert faults.state(root, fault).applied is False
+    assert faults.apply(root, [fault]) == ["e"]
+    assert faults.state(root, fault).applied is True
+    assert faults.apply(root, [fault]) == []  # applied already: nothing done again
 
 
-def test_a_partly_applied_set_applies_only_the_rest(root):
-    faults.apply(root, [PRUNE])
-    assert faults.apply(root, [PRUNE, KEYS]) == ["keys"]
+def test_replace_is_the_default_kind(root):
+    fault = edit(file="app.txt", find="two", replace="2")
+    assert fault.kind == "replace" and fault.files == ["app.txt"]
+    applies_once(root, fault)
+    assert (root / "app.txt").read_text() == "one\n2\nthree\n"
 
 
-@pytest.mark.parametrize("text, counts", [
-    ("nothing to find here\n", "0 time(s) and the faulty text 0"),
-    ("--keep 5\n--keep 5\n", "2 time(s) and the faulty text 0"),
-    ("--keep 5\n--keep 1\n", "1 time(s) and the faulty text 1"),
+def test_create(root):
+    fault = edit(kind="create", file="deploy/channel.json", content='{"stable": "1.0.0"}\n')
+    applies_once(root, fault)
+    assert (root / "deploy" / "channel.json").read_text() == '{"stable": "1.0.0"}\n'
+    (root / "deploy" / "channel.json").write_text("mine\n")
+    with pytest.raises(FaultError, match="already exists with other content"):
+        faults.state(root, fault)
+
+
+def test_delete(root):
+    fault = edit(kind="delete", file="scripts/guard.sh")
+    applies_once(root, fault)
+    assert not (root / "scripts" / "guard.sh").exists()
+
+
+def test_rename(root):
+    fault = edit(kind="rename", file="scripts/guard.sh", to="scripts/old/guard.sh")
+    assert fault.files == ["scripts/guard.sh", "scripts/old/guard.sh"]
+    applies_once(root, fault)
+    assert (root / "scripts" / "old" / "guard.sh").read_text() == "exit 0\n"
+    (root / "scripts" / "guard.sh").write_text("again\n")
+    with pytest.raises(FaultError, match="both exist"):
+        faults.state(root, fault)
+
+
+def test_patch(root):
+    fault = edit(kind="patch", diff=DIFF)
+    assert fault.files == ["app.txt"]
+    applies_once(root, fault)
+    assert (root / "app.txt").read_text() == "one\nTWO\nthree\n"
+    (root / "app.txt").write_text("something else\n")
+    with pytest.raises(FaultError, match="neither applies to app.txt nor is applied"):
+        faults.state(root, fault)
+
+
+def test_apply_is_all_or_nothing(root):
+    good = edit(kind="delete", file="scripts/guard.sh")
+    bad = Edit.model_validate({"id": "b", "file": "app.txt", "find": "nine", "replace": "9"})
+    with pytest.raises(FaultError, match="fault b: app.txt holds the original text 0 time"):
+        faults.apply(root, [good, bad])
+    assert (root / "scripts" / "guard.sh").exists()
+
+
+@pytest.fixture
+def lab_copy(tmp_path):
+    dest = tmp_path / "38-01-copy"
+    shutil.copytree(KIT_ROOT / "labs" / "38-01-no-rollback-path", dest)
+    return dest
+
+
+def set_first_fault(lab_dir, text: str) -> int:
+    """Replace the first fault's fields with text; returns the line of '- id:'."""
+    path = lab_dir / "lab.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  - id: aggressive"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("    concept:"))
+    lines[start:end] = [text]
+    path.write_text("".join(lines))
+    return start + 1
+
+
+@pytest.mark.parametrize(("fields", "field", "offset", "says"), [
+    ("    kind: rename\n    file: scripts/release.sh\n", "faults.0.to", 0,
+     "is required for an edit of kind 'rename'"),
+    ("    kind: delete\n    file: scripts/release.sh\n    find: x\n", "faults.0.find", 3,
+     "is not used by an edit of kind 'delete'"),
+    ("    kind: move\n    file: scripts/release.sh\n", "faults.0.kind", 1,
+     "input should be 'replace', 'create', 'delete', 'rename' or 'patch'"),
+    ("    kind: patch\n    diff: |\n      --- a/x\n      +++ b/x\n      @@ -1 +1 @@\n", "faults.0.diff",
+     2, "is not a unified diff git can apply"),
+    ("    kind: create\n    file: ../outside\n    content: x\n", "faults.0.file", 2,
+     "must be a path inside the workspace"),
 ])
-def test_an_ambiguous_file_is_refused_naming_the_fault_and_file(root, text, counts):
-    (root / "scripts" / "release.sh").write_text(text)
-    with pytest.raises(faults.FaultError) as caught:
-        faults.state(root, PRUNE)
-    message = str(caught.value)
-    assert message.startswith("fault prune: scripts/release.sh holds the original text ")
-    assert counts in message and isinstance(caught.value, LabError)
+def test_a_bad_fault_names_file_line_and_field(lab_copy, fields, field, offset, says):
+    line = set_first_fault(lab_copy, "  - id: aggressive-prune\n" + fields)
+    with pytest.raises(DataError) as caught:
+        load(lab_copy)
+    err = caught.value
+    assert err.field == field
+    assert err.line == line + offset
+    assert says in str(err)
+    assert str(err).startswith(f"{lab_copy / 'lab.yaml'}, line {line + offset}: field '{field}'")
 
 
-def test_nothing_is_touched_when_any_fault_does_not_fit(root):
-    (root / "src" / "agent.py").write_text("rewritten by the learner\n")
-    with pytest.raises(faults.FaultError, match="fault keys: src/agent.py"):
-        faults.apply(root, [PRUNE, KEYS])
-    assert (root / "scripts" / "release.sh").read_text() == "just artifacts-prune --keep 5\n"
+def test_lab_dev_check_names_a_bad_fault(lab_copy):
+    import sys
+
+    sys.path.insert(0, str(KIT_ROOT / "tests"))
+    from support import base_env, lab
+
+    line = set_first_fault(lab_copy, "  - id: aggressive-prune\n    kind: rename\n"
+                                     "    file: scripts/release.sh\n")
+    env = base_env(LAB_LABS_DIR=str(lab_copy.parent))
+    proc = lab("dev", "check", "38-01", env=env, check=False)
+    assert proc.returncode != 0
+    assert (f"lab.yaml, line {line}: field 'faults.0.to': is required for an edit of kind "
+            "'rename'") in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
-def test_a_missing_file_is_named(root):
-    (root / "src" / "agent.py").unlink()
-    with pytest.raises(faults.FaultError,
-                       match="fault keys: src/agent.py does not exist in the workspace"):
-        faults.apply(root, [PRUNE, KEYS])
+def test_a_lab_written_before_kinds_still_loads():
+    from labkit.catalog import get
 
-
-def test_the_kits_labs_apply_to_their_template(tmp_path):
-    """Each lab's faults fit the rendered template and revert by swapping find/replace."""
-    from labkit import workspace
-    from labkit.catalog import all_labs
-
-    source = workspace.templates_dir() / "minitutor" / "project"
-    for lab in all_labs():
-        for fault in lab.spec.faults:
-            path = source / (fault.file + ".jinja")
-            path = path if path.exists() else source / fault.file
-            text = path.read_text()
-            assert text.count(fault.find) == 1, (lab.id, fault.id)
-            assert fault.replace not in text, (lab.id, fault.id)
+    spec = get("38-01").spec
+    assert [f.kind for f in spec.faults] == ["replace", "replace"]
+    assert spec.fault_files == ["scripts/release.sh", "src/minitutor/agent.py"]

@@ -35,7 +35,7 @@ SWAPPED_LINE = '    return {"spanish": fix_es, "correction": fix_en}\n'
 SENTENCE = "she go to school yesterday"
 ENGLISH = "She went to school yesterday."
 SPANISH = "Ella fue a la escuela ayer."
-RECIPES = {"release", "rollback", "smoke-portal", "artifacts-prune", "status"}
+RECIPES = {"release", "rollback", "update", "smoke-portal", "artifacts-prune", "status"}
 
 FAKE_LAB = """#!/bin/sh
 # Stands in for the kit's CLI: records its arguments, one call a line.
@@ -407,3 +407,53 @@ def test_key_swap_passes_the_service_tests_but_breaks_the_portal(ws, wheelhouse,
         assert status == 200
         assert slot(page, "correction") == SPANISH  # the Spanish gloss in the English slot
         assert slot(page, "spanish") == ENGLISH
+
+
+# --- scripts/update.sh: the auto-updater that follows the stable channel ---------
+
+SERVING_LAB = """#!/bin/sh
+# A fake `lab`: `status --json` says $SERVING is serving; other calls are recorded.
+if [ "$1" = status ]; then
+    printf '{\\n  "schema_version": 1,\\n  "data": {\\n    "serving": "%s"\\n  }\\n}\\n' "$SERVING"
+    exit 0
+fi
+echo "$*" >> "$LAB_CALLS"
+"""
+
+
+def run_update(clone: Path, tmp_path: Path, stable: str, serving: str, *args: str):
+    fake = tmp_path / "serving-lab"
+    fake.write_text(SERVING_LAB)
+    fake.chmod(0o755)
+    (clone / "deploy" / "channel.json").write_text(f'{{"stable": "{stable}"}}\n')
+    env = {**os.environ, "LAB": str(fake), "LAB_CALLS": str(tmp_path / "calls"),
+           "SERVING": serving}
+    return subprocess.run(["sh", "scripts/update.sh", *args], cwd=clone, env=env,
+                          capture_output=True, text=True)
+
+
+def calls(tmp_path: Path) -> list[str]:
+    path = tmp_path / "calls"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_update_deploys_a_newer_stable(clone, tmp_path):
+    result = run_update(clone, tmp_path, "1.10.0", "1.9.2")
+    assert result.returncode == 0, result.stderr
+    assert "stable is 1.10.0; deploying it (serving 1.9.2)" in result.stdout
+    assert calls(tmp_path) == ["deploy 1.10.0"]
+
+
+def test_update_refuses_an_older_stable_and_a_dry_run_deploys_nothing(clone, tmp_path):
+    older = run_update(clone, tmp_path, "1.9.10", "1.10.0")
+    assert older.returncode == 1
+    assert "[update] REFUSED: stable names 1.9.10, older than the serving 1.10.0" in older.stderr
+    same = run_update(clone, tmp_path, "1.10.0", "1.10.0")
+    assert same.returncode == 0 and "nothing to do" in same.stdout
+    dry = run_update(clone, tmp_path, "1.10.1", "1.10.0", "--dry-run")
+    assert "would deploy 1.10.1 (serving 1.10.0)" in dry.stdout
+    assert calls(tmp_path) == []
+
+
+def test_the_template_channel_names_nothing_released(ws):
+    assert (ws / "deploy" / "channel.json").read_text() == '{"stable": "0.0.0"}\n'

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from labkit import workspace
+from labkit import template_update, workspace
 from labkit.errors import LabError, UsageError, WorkspaceError
 from labkit.paths import KIT_ROOT
 
@@ -156,7 +156,7 @@ def test_copier_update_brings_a_new_template_version(tmp_path, cache, templates)
     notes = project / "notes" / "README.md"
     notes.write_text(notes.read_text() + "\nA line from template v2.\n")
 
-    workspace.update(dest)
+    template_update.update(dest)
 
     assert read_answers(dest)["_commit"] == "v2"
     assert (dest / "CHANGELOG.md").read_text() == "# Changes\n\n- template v2\n"
@@ -171,10 +171,18 @@ def test_update_refuses_uncommitted_changes(tmp_path, cache):
     dest = tmp_path / "ws"
     workspace.scaffold("minitutor", dest, ANSWERS)
     (dest / "VERSION").write_text("9.9.9\n")
-    with pytest.raises(WorkspaceError, match="uncommitted"):
-        workspace.update(dest)
+    with pytest.raises(WorkspaceError, match=r"uncommitted changes \(VERSION\); commit them"):
+        template_update.update(dest)
+    from labkit.i18n import use
+
+    use("es")
+    try:
+        with pytest.raises(WorkspaceError, match=r"cambios sin confirmar \(VERSION\)"):
+            template_update.update(dest)
+    finally:
+        use(None)
 
 
 def test_update_needs_a_workspace(tmp_path):
     with pytest.raises(WorkspaceError, match="not a scaffolded workspace"):
-        workspace.update(tmp_path)
+        template_update.update(tmp_path)

@@ -31,6 +31,7 @@ VERB_MODULES = [
     "artifacts",
     "deploy",
     "rollback",
+    "update",
     "serve",
     "journal",
     "doctor",

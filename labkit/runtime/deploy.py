@@ -11,9 +11,9 @@ import time
 from dataclasses import asdict, dataclass
 
 from labcore import events
-from labkit.errors import ArtifactError, NoRollbackPath, UsageError
+from labkit.errors import ArtifactError, NoRollbackPath, SupervisorError, UsageError
 from labkit.i18n import t
-from labkit.runtime import failpoints
+from labkit.runtime import failpoints, startfail
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.backends import get_backend
 from labkit.runtime.build import build
@@ -56,7 +56,10 @@ def _deploy_locked(ws: Workspace, version: str, *, mode: str, started: float,
     backend = get_backend(ws)
     backend.prepare(version)
     failpoints.hit("deploy.prepared")
-    control.call("start", version=version, timeout=120)
+    try:
+        control.call("start", version=version, timeout=120)
+    except SupervisorError as err:
+        raise startfail.explain(ws, version, err) from None
     failpoints.hit("deploy.started")
     record = {"mode": mode, **(extra or {})}
     reply = control.call("switch", version=version, record=record, timeout=120)

@@ -24,6 +24,7 @@ def run(args) -> int:
         print_json(data)
         return EXIT_OK
     sup = data["supervisor"]
+    console.print(f"backend:    {data['backend']}", markup=False)
     if sup["running"]:
         console.print(f"supervisor: running (pid {sup['pid']}) at {sup['url']}", markup=False)
         console.print(f"serving:    {data['serving'] or 'nothing'}", markup=False)

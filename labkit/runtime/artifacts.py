@@ -132,9 +132,7 @@ class ArtifactStore:
 
     def store(self, version: str, payload: Path, *, commit: str, ref: str, seconds: float) -> dict:
         """Pack ``payload`` into the store atomically and write its manifest."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{version}.", suffix=".tar.tmp", dir=self.dir)
-        os.close(fd)
+        tmp = self.scratch(version)
         try:
             with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
                 for path in sorted(payload.rglob("*")):
@@ -147,6 +145,24 @@ class ArtifactStore:
                             tar.addfile(info, handle)
                     elif info.isdir() or info.issym():
                         tar.addfile(info)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return self.store_file(version, tmp, commit=commit, ref=ref, seconds=seconds)
+
+    def scratch(self, version: str) -> Path:
+        """A new empty file in the store's directory to write an incoming tar into."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{version}.", suffix=".tar.tmp", dir=self.dir)
+        os.close(fd)
+        return Path(tmp)
+
+    def store_file(self, version: str, tmp: Path, *, commit: str, ref: str, seconds: float,
+                   extra: dict | None = None) -> dict:
+        """Move the finished tar ``tmp`` (from :meth:`scratch`) into the store with its
+        manifest; ``extra`` adds fields (an image's id and digest)."""
+        try:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
             manifest = {
@@ -159,6 +175,7 @@ class ArtifactStore:
                 "size": os.path.getsize(tmp),
                 "build_seconds": round(seconds, 3),
                 "built_at": round(time.time(), 3),
+                **(extra or {}),
             }
             # Three atomic steps, each leaving a verifiable artifact behind: announce
             # the incoming tar in the old manifest, swap the tar, settle the manifest.

@@ -15,7 +15,7 @@ from labkit.errors import ArtifactError, NoRollbackPath, SupervisorError, UsageE
 from labkit.i18n import t
 from labkit.runtime import failpoints, startfail
 from labkit.runtime.artifacts import ArtifactStore
-from labkit.runtime.backends import get_backend
+from labkit.runtime.backends import get_backend, workspace_kind
 from labkit.runtime.build import build
 from labkit.runtime.control import Control, ensure_running
 from labkit.runtime.history import History
@@ -75,7 +75,7 @@ def deploy(ws: Workspace, version: str) -> DeployResult:
 
 
 def rebuild_estimate(ws: Workspace, lang: str | None = None) -> str:
-    times = History(ws.history_path).build_times()
+    times = History(ws.history_path).build_times(workspace_kind(ws))
     if times is None:
         return t("estimate.unknown", lang)
     if times.count == 1:
@@ -128,7 +128,7 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
         mode = "flip"
         if problem:
             say(t("rollback.rebuilding", version=target, tag=ws.spec.tag(target)))
-            result = build(ws, target, ws.spec.tag(target))
+            result = build(ws, target, ws.spec.tag(target), say=say)
             rebuild_seconds = result.seconds
             mode = "rebuild"
         result = _deploy_locked(ws, target, mode=mode, started=started,

@@ -22,6 +22,7 @@ class ServiceSpec:
     contract: str | None
     requirements: str
     tag_format: str
+    dockerfile: str = "Dockerfile"
 
     def tag(self, version: str) -> str:
         return self.tag_format.format(version=version)
@@ -81,4 +82,5 @@ def load(root: Path) -> ServiceSpec:
         contract=contract,
         requirements=text("requirements", "requirements.lock"),
         tag_format=tag_format,
+        dockerfile=text("dockerfile", "Dockerfile"),
     )

@@ -1,6 +1,6 @@
 """How fast is a rollback when the previous artifact exists, and when it does not?
 
-    python benchmarks/rollback.py [--json] [--flips 20] [--rate 150]
+    python benchmarks/rollback.py [--json] [--flips 20] [--rate 150] [--backend docker]
 
 Starts lab 38-01's service in a temporary course (1.2.2 serving, 1.2.1 the
 warm previous release; or --workspace DIR, an existing workspace whose history
@@ -56,6 +56,8 @@ def main() -> int:
     parser.add_argument("--flips", type=int, default=20)
     parser.add_argument("--rate", type=float, default=150.0, help="paced load, requests/s")
     parser.add_argument("--workspace", type=Path)
+    parser.add_argument("--backend", choices=["process", "docker"], default="process",
+                        help="the backend of the temporary course (not with --workspace)")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-rollback-")
@@ -66,7 +68,7 @@ def main() -> int:
     else:
         course = Path(tmp.name)
         env = base_env(LAB_COURSE=str(course), LAB_LEARNER="bench")
-        lab("start", "38-01", cwd=course, env=env)
+        lab("start", "38-01", "--backend", args.backend, cwd=course, env=env)
         ws = course / "learners" / "bench" / "phase-38"
         current, previous = "1.2.2", "1.2.1"
     try:
@@ -112,6 +114,7 @@ def main() -> int:
     flip_median = median(flips)
     result = {
         "benchmark": "rollback",
+        "backend": status(ws)["backend"] if args.workspace else args.backend,
         "flips": len(flips),
         "flip_median_s": round(flip_median, 4),
         "flip_max_s": round(max(flips), 4),

@@ -2,7 +2,7 @@
 workspace's own Dockerfile, then `docker save` into the artifact store.
 
 The build context is the plain export plus `.wheelhouse/` (the release's pinned
-wheels and the test gate's tools), so nothing is downloaded inside the build and
+wheels, and in `gate/` the wheels of pytest for the test gate), so nothing is downloaded inside the build and
 the base image is the kit's offline one. Every build is uncached, like a clean
 build host's.
 """
@@ -19,14 +19,28 @@ from labkit.runtime import baseimage, dockerapi, wheelhouse
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.layout import Workspace
 
-# What the service's tests need inside the image to gate the build (pinned to the
-# versions the kit runs with, so both backends gate with the same pytest).
-GATE_TOOLS = ("pytest", "pluggy", "iniconfig", "packaging")
+# What the service's tests need inside the image to gate the build: pytest and what it
+# requires, pinned to the versions the kit runs with, so both backends gate alike.
+GATE_TOOL = "pytest"
 CONTEXT_WHEELS = ".wheelhouse"
 
 
-def gate_pins() -> list[str]:
-    return [f"{name}=={metadata.version(name)}" for name in GATE_TOOLS]
+def gate_pins(tool: str = GATE_TOOL) -> list[str]:
+    from packaging.requirements import Requirement
+
+    seen: dict[str, str] = {}
+    todo = [tool]
+    while todo:
+        name = todo.pop()
+        key = name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        seen[key] = f"{name}=={metadata.version(name)}"
+        for spec in metadata.requires(name) or []:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return sorted(seen.values())
 
 
 def image_digest(attrs: dict) -> str:
@@ -49,15 +63,16 @@ def build_image(ws: Workspace, version: str, src: Path, say) -> tuple[Path, dict
                          "docker backend builds each release with the workspace's own Dockerfile")
     base = baseimage.ensure(say)
     wheels = src / CONTEXT_WHEELS
-    wheels.mkdir()
+    (wheels / "gate").mkdir(parents=True)
     gate = wheels / "gate.lock"
     gate.write_text("\n".join(gate_pins()) + "\n")
-    house = wheelhouse.ensure(src / ws.spec.requirements)
+    requirements = src / ws.spec.requirements
+    house = wheelhouse.ensure(requirements)
     wheelhouse.ensure(gate, house)
-    for wheel in house.glob("*.whl"):
+    for wheel in wheelhouse.wheels_for(requirements, house):
         shutil.copy2(wheel, wheels / wheel.name)
-    if (src / ws.spec.requirements).is_file():
-        shutil.copy2(src / ws.spec.requirements, wheels / "requirements.lock")
+    for wheel in wheelhouse.wheels_for(gate, house):
+        shutil.copy2(wheel, wheels / "gate" / wheel.name)
     tag = f"{dockerapi.repository(ws)}:{version}"
     tail: list[str] = []
     stream = api.api.build(path=str(src), dockerfile=ws.spec.dockerfile, tag=tag,

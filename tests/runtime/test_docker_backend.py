@@ -12,6 +12,12 @@ from support import http_get, lab, lab_json, public_url, wait_for
 pytestmark = pytest.mark.docker
 
 
+def repository(ws) -> str:
+    from labkit.runtime.dockerapi import workspace_id
+
+    return f"labkit/mini-{workspace_id(ws.resolve())}"
+
+
 def served(ws) -> str:
     code, body = http_get(public_url(ws) + "/version")
     assert code == 200, body
@@ -65,7 +71,8 @@ def test_prune_removes_archive_and_image_then_rebuild_recovers(docker_built, doc
     lab("deploy", "1.0.1", cwd=docker_built)
     lab("deploy", "1.0.2", cwd=docker_built)
     old = manifest(docker_built, "1.0.1")
-    tag = old["image_tag"].rsplit(":", 1)[0] + ":1.0.1"
+    tag = f"{repository(docker_built)}:1.0.1"
+    assert docker_daemon.images.get(tag).id == old["image_id"]
     lab("artifacts", "prune", "--keep", "1", cwd=docker_built)
     assert not (docker_built / "artifacts" / "mini-1.0.1.tar").exists()
     from docker.errors import ImageNotFound

@@ -74,6 +74,8 @@ def build_image(ws: Workspace, version: str, src: Path, say) -> tuple[Path, dict
     for wheel in wheelhouse.wheels_for(gate, house):
         shutil.copy2(wheel, wheels / "gate" / wheel.name)
     tag = f"{dockerapi.repository(ws)}:{version}"
+    replaced = _image_id(api, tag)
+    layers: list[str] = []
     tail: list[str] = []
     stream = api.api.build(path=str(src), dockerfile=ws.spec.dockerfile, tag=tag,
                            buildargs={"BASE": base, "VERSION": version},
@@ -81,6 +83,7 @@ def build_image(ws: Workspace, version: str, src: Path, say) -> tuple[Path, dict
                            forcerm=True, pull=False, decode=True)
     for chunk in stream:
         if "error" in chunk:
+            _remove_untagged(api, layers[-1:])  # the last step that worked, and its parents
             raise BuildError(
                 f"the image build of {version} failed; no artifact was stored",
                 hint="\n".join((tail + [str(chunk["error"]).strip()])[-25:]),
@@ -90,9 +93,13 @@ def build_image(ws: Workspace, version: str, src: Path, say) -> tuple[Path, dict
             if not line:
                 continue
             tail = (tail + [line])[-25:]
+            if line.startswith(" ---> ") and " " not in line[6:].strip():
+                layers.append(line[6:].strip())
             if line.startswith("Step "):
                 say(f"[build] {line}")
     image = api.images.get(tag)
+    if replaced and replaced != image.id:
+        _remove_untagged(api, [replaced])  # the image this build replaced under its tag
     store = ArtifactStore(ws)
     tmp = store.scratch(version)
     try:
@@ -104,3 +111,24 @@ def build_image(ws: Workspace, version: str, src: Path, say) -> tuple[Path, dict
         raise
     return tmp, {"image_id": image.id, "image_digest": image_digest(image.attrs),
                  "image_tag": tag, "backend": "docker"}
+
+
+def _image_id(api, ref: str) -> str | None:
+    from docker.errors import DockerException
+
+    try:
+        return api.images.get(ref).id
+    except DockerException:
+        return None
+
+
+def _remove_untagged(api, refs: list[str]) -> None:
+    """Remove images no tag and no container uses any more (never forced)."""
+    from docker.errors import DockerException
+
+    for ref in refs:
+        try:
+            if not api.images.get(ref).tags:
+                api.images.remove(ref)
+        except DockerException:
+            continue

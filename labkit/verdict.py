@@ -17,6 +17,7 @@ from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab, all_labs
 from labkit.check_fixtures import run_lab_checks
+from labkit.runtime.backends import workspace_kind
 from labkit.runtime.layout import Workspace
 
 RECORDS_FILE = Path("notes") / "breaks.md"
@@ -70,7 +71,7 @@ class CheckReport:
             "hints_used": self.stopwatch.hints_used,
             "journal_intact": self.journal.intact,
             "journal": self.journal.as_dict(),
-            "reference": {"flip_s": ref.flip_s, "rebuild_s": ref.rebuild_s},
+            "reference": ref.on(workspace_kind(Workspace(self.workspace))),
         }
 
 

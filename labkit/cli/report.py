@@ -21,8 +21,9 @@ def stopwatch_table(watch: dict, reference: dict | None = None) -> Table:
     table = Table(title="incident stopwatch", title_justify="left")
     table.add_column("phase")
     table.add_column("yours", justify="right")
-    table.add_column("reference", justify="right")
     ref = reference or {}
+    table.add_column(f"reference ({ref['backend']})" if ref.get("backend") else "reference",
+                     justify="right")
     table.add_row("time to detect", seconds(watch["detect_s"]),
                   f"by {watch['detected_by']}" if watch.get("detected_by") else "")
     table.add_row("time to mitigate (MTTR)", seconds(watch["mitigate_s"]),

@@ -94,6 +94,21 @@ def docker_daemon(tmp_path_factory):
                     api.images.remove(tag, force=True)
 
 
+def copy_linking_archives(src: Path, dest: Path) -> None:
+    """Copy a workspace or course, hard-linking the image archives (never written in
+    place: a new build replaces the file), so a copy costs no image-sized writes."""
+    import os
+    import shutil
+
+    def copy(source, target):
+        if source.endswith(".tar") and Path(source).parent.name == "artifacts":
+            os.link(source, target)
+        else:
+            shutil.copy2(source, target)
+
+    shutil.copytree(src, dest, symlinks=True, copy_function=copy)
+
+
 def docker_containers(api, ws: Path) -> list:
     return api.containers.list(all=True, filters={"label": f"org.labkit.workspace={ws.resolve()}"})
 
@@ -113,10 +128,8 @@ def docker_built_template(docker_daemon, tmp_path_factory):
 @pytest.fixture
 def docker_built(docker_built_template, docker_daemon, tmp_path):
     """A private copy of the docker workspace; afterwards no process and no container is left."""
-    import shutil
-
     ws = tmp_path / "ws"
-    shutil.copytree(docker_built_template, ws, symlinks=True)
+    copy_linking_archives(docker_built_template, ws)
     yield ws
     leftovers = shutdown_workspace(ws)
     containers = docker_containers(docker_daemon, ws)

@@ -38,10 +38,9 @@ def run_stop(args) -> int:
 
     from labkit.cli.render import print_json
     from labkit.console import say
+    from labkit.runtime.backends import get_backend
     from labkit.runtime.control import Control
     from labkit.runtime.layout import Workspace
-
-    from labkit.runtime.backends import get_backend
 
     ws = Workspace.find(args.workspace)
     control = Control(ws)

@@ -5,11 +5,10 @@ uncached image build); the full stories run on the process backend."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
-from conftest import docker_containers
+from conftest import copy_linking_archives, docker_containers
 from support import KIT_ROOT, base_env, just, lab, lab_json, shutdown_workspace, unwrap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
@@ -35,7 +34,7 @@ def started_docker_course(docker_daemon, tmp_path_factory):
 def docker_course(started_docker_course, docker_daemon, tmp_path):
     snapshot, out = started_docker_course
     course = tmp_path / "course"
-    shutil.copytree(snapshot, course, symlinks=True)
+    copy_linking_archives(snapshot, course)
     env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
     ws = course / "learners" / "ana" / "phase-38"
     lab("serve", cwd=ws, env=env)
@@ -50,7 +49,6 @@ def docker_course(started_docker_course, docker_daemon, tmp_path):
 def test_lab_38_01_on_docker(docker_course, docker_daemon):
     course, ws, env, start_out = docker_course
     assert "1.2.2 is serving on the docker backend" in start_out
-    assert "[build] Step " in start_out  # the image builds show their progress
     assert tars(ws) == ["tutor-1.2.0.tar", "tutor-1.2.1.tar", "tutor-1.2.2.tar"]
     status = lab_json("status", cwd=ws, env=env)
     assert status["backend"] == "docker" and status["serving"] == "1.2.2"
@@ -62,6 +60,7 @@ def test_lab_38_01_on_docker(docker_course, docker_daemon):
     # Break: the keep-1 prune removes the archives and this workspace's images.
     out = lab("break", "38-01", cwd=course, env=env, timeout=600).stdout
     assert "now serving 1.2.3" in out and tars(ws) == ["tutor-1.2.3.tar"]
+    assert "[build] Step " in out  # the release shows the image build's progress
     from labkit.runtime.dockerapi import workspace_id
 
     mine = f"labkit/tutor-{workspace_id(ws.resolve())}"
@@ -93,3 +92,29 @@ def test_lab_38_01_on_docker(docker_course, docker_daemon):
     assert running and all(
         b["HostIp"] == "127.0.0.1"
         for c in running for b in c.attrs["HostConfig"]["PortBindings"]["8000/tcp"])
+
+
+def test_lab_38_02_on_docker(docker_daemon, tmp_path):
+    course = tmp_path / "course"
+    course.mkdir()
+    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana", LAB_BACKEND="docker")
+    ws = course / "learners" / "ana" / "phase-38"
+    try:
+        # Three broken releases in a row push 1.3.2, the last good image, out.
+        out = lab("break", "38-02", cwd=course, env=env, timeout=1200).stdout
+        assert "now serving 1.3.5" in out
+        assert tars(ws) == ["tutor-1.3.3.tar", "tutor-1.3.4.tar", "tutor-1.3.5.tar"]
+        assert lab_json("status", cwd=ws, env=env)["backend"] == "docker"
+        # The fast way back is a flip between containers, onto another broken release.
+        rollback = just("rollback", cwd=ws, env=env)
+        assert rollback.returncode == 0 and "flipped back to 1.3.4" in rollback.stdout
+        assert just("smoke-portal", cwd=ws, env=env).returncode != 0
+        out = lab("rollback", "--to", "1.3.2", "--rebuild", cwd=ws, env=env, timeout=600).stdout
+        assert "rebuilt 1.3.2" in out and "now serving 1.3.2" in out
+        assert lab("smoke", cwd=ws, env=env).stdout.startswith("[smoke] PASS: 1.3.2")
+    finally:
+        leftovers = shutdown_workspace(ws)
+        containers = docker_containers(docker_daemon, ws)
+        for container in containers:
+            container.remove(force=True)
+    assert not leftovers and not containers

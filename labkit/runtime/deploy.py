@@ -53,8 +53,12 @@ def _deploy_locked(ws: Workspace, version: str, *, mode: str, started: float,
     if status.get("active") == version:
         return DeployResult(version, History(ws.history_path).previous(), mode,
                             time.monotonic() - started, None, url=status.get("url"), changed=False)
-    backend = get_backend(ws)
-    backend.prepare(version)
+    # A warm release (running, healthy, the rollback target) needs nothing prepared:
+    # the flip is a pointer swap on every backend, with no image or tarball touched.
+    warm = any(b.get("version") == version and b.get("alive")
+               for b in status.get("backends") or [])
+    if not warm:
+        get_backend(ws).prepare(version)
     failpoints.hit("deploy.prepared")
     try:
         control.call("start", version=version, timeout=120)

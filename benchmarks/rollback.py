@@ -46,6 +46,16 @@ def wait_version(port: int, version: str, timeout: float = 30.0) -> None:
     raise SystemExit(f"{version} never answered on port {port}")
 
 
+def remove_images(ws: Path) -> None:
+    """The temporary course's images go with it."""
+    import docker
+
+    api = docker.from_env()
+    for image in api.images.list(filters={"label": f"org.labkit.workspace={ws}"}):
+        for tag in image.tags or [image.id]:
+            api.images.remove(tag, force=True)
+
+
 def status(ws: Path) -> dict:
     return json.loads(lab("status", "--json", cwd=ws).stdout)["data"]
 
@@ -109,6 +119,8 @@ def main() -> int:
         wait_version(port, previous)
     finally:
         lab("stop", cwd=ws, check=False)
+        if not args.workspace and args.backend == "docker":
+            remove_images(ws)
         tmp.cleanup()
 
     flip_median = median(flips)

@@ -66,12 +66,13 @@ def wait_version(port: int, version: str, timeout: float = 30.0) -> None:
 
 
 @contextlib.contextmanager
-def served_workspace(workspace: Path | None, prefix: str):
+def served_workspace(workspace: Path | None, prefix: str, backend: str = "process"):
     """Yield (workspace, current, previous) and stop its supervisor afterwards.
 
-    Without ``workspace``: lab 38-01's service in a temporary course, 1.2.2 serving and
-    1.2.1 the warm previous release. With it: an existing workspace whose history has a
-    current and a previous release.
+    Without ``workspace``: lab 38-01's service in a temporary course on ``backend``,
+    1.2.2 serving and 1.2.1 the warm previous release (a docker course's images go
+    with it). With it: an existing workspace whose history has a current and a
+    previous release.
     """
     tmp = tempfile.TemporaryDirectory(prefix=prefix)
     if workspace:
@@ -81,14 +82,26 @@ def served_workspace(workspace: Path | None, prefix: str):
     else:
         course = Path(tmp.name)
         env = base_env(LAB_COURSE=str(course), LAB_LEARNER="bench")
-        lab("start", "38-01", cwd=course, env=env)
+        lab("start", "38-01", "--backend", backend, cwd=course, env=env)
         ws = course / "learners" / "bench" / "phase-38"
         current, previous = "1.2.2", "1.2.1"
     try:
         yield ws, current, previous
     finally:
         lab("stop", cwd=ws, check=False)
+        if not workspace and backend == "docker":
+            remove_images(ws)
         tmp.cleanup()
+
+
+def remove_images(ws: Path) -> None:
+    """The images of a temporary docker course."""
+    import docker
+
+    api = docker.from_env()
+    for image in api.images.list(filters={"label": f"org.labkit.workspace={ws}"}):
+        for tag in image.tags or [image.id]:
+            api.images.remove(tag, force=True)
 
 
 def alternate(ws: Path, current: str, previous: str, flips: int) -> tuple[str, str]:

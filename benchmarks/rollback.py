@@ -1,6 +1,6 @@
 """How fast is a rollback when the previous artifact exists, and when it does not?
 
-    python benchmarks/rollback.py [--json] [--flips 20] [--rate 150]
+    python benchmarks/rollback.py [--json] [--flips 20] [--rate 150] [--backend docker]
 
 Starts lab 38-01's service in a temporary course (1.2.2 serving, 1.2.1 the
 warm previous release; or --workspace DIR, an existing workspace whose history
@@ -47,9 +47,12 @@ def main() -> int:
     parser.add_argument("--flips", type=int, default=20)
     parser.add_argument("--rate", type=float, default=150.0, help="paced load, requests/s")
     parser.add_argument("--workspace", type=Path)
+    parser.add_argument("--backend", choices=["process", "docker"], default="process",
+                        help="the backend of the temporary course (not with --workspace)")
     args = parser.parse_args()
 
-    with served_workspace(args.workspace, "bench-rollback-") as (ws, current, previous):
+    with served_workspace(args.workspace, "bench-rollback-", args.backend) as \
+            (ws, current, previous):
         port = status(ws)["supervisor"]["port"]
         # 1. Flips: time from starting `lab rollback` to the previous version answering.
         flips, switches = [], []
@@ -84,6 +87,7 @@ def main() -> int:
     flip_median = median(flips)
     result = {
         "benchmark": "rollback",
+        "backend": status(ws)["backend"] if args.workspace else args.backend,
         "flips": len(flips),
         "flip_median_s": round(flip_median, 4),
         "flip_max_s": round(max(flips), 4),

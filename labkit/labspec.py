@@ -179,13 +179,32 @@ class RecordSpec(Strict):
     protected: list[str] = ["tests/"]
 
 
-class Reference(Strict):
-    """Reference figures shown beside a learner's times."""
+class BackendFigures(Strict):
+    """A flip and a rebuild as measured on one backend."""
 
+    flip_s: float = Field(gt=0)
+    rebuild_s: float = Field(gt=0)
+
+
+class Reference(Strict):
+    """Reference figures shown beside a learner's times. ``flip_s`` and ``rebuild_s``
+    were measured on ``backend`` (the process backend unless named); ``docker``
+    holds the same figures measured on the docker backend."""
+
+    backend: Literal["process", "docker"] = "process"
     flip_s: float = Field(gt=0)
     rebuild_s: float = Field(gt=0)
     detect_s: float | None = Field(default=None, gt=0)
     mitigate_s: float | None = Field(default=None, gt=0)
+    docker: BackendFigures | None = None
+
+    def on(self, backend: str) -> dict:
+        """The figures of ``backend`` (None where that backend was not measured)."""
+        if backend == self.backend:
+            return {"backend": backend, "flip_s": self.flip_s, "rebuild_s": self.rebuild_s}
+        other = self.docker if backend == "docker" else None
+        return {"backend": backend, "flip_s": other.flip_s if other else None,
+                "rebuild_s": other.rebuild_s if other else None}
 
 
 class LabSpec(Strict):

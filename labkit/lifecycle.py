@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -24,6 +25,7 @@ class StartResult:
     serving: str | None
     artifacts: list[str]
     seconds: float
+    backend: str = "process"
 
 
 def recipe_env() -> dict[str, str]:
@@ -53,24 +55,33 @@ def is_ready(root: Path, lab: Lab) -> bool:
     return bool(info and info.get("lab") == lab.id and info.get("stage") == "ready")
 
 
-def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> StartResult:
-    """Scaffold the workspace and release the lab's baseline; does nothing if done before."""
+def start(lab: Lab, root: Path, learner: str, *, backend: str | None = None,
+          progress=lambda line: None) -> StartResult:
+    """Scaffold the workspace and release the lab's baseline; does nothing if done before.
+
+    ``backend`` (else LAB_BACKEND, else process) is recorded in the new workspace.
+    """
     from labkit.runtime.artifacts import ArtifactStore
+    from labkit.runtime.backends import check_kind, get_backend, record_kind, workspace_kind
     from labkit.runtime.deploy import serving
     from labkit.workspace import scaffold
 
     started = time.monotonic()
-    if is_ready(root, lab):
+
+    def result(created: bool) -> StartResult:
         ws = Workspace(root)
-        return StartResult(root, False, serving(ws), ArtifactStore(ws).versions(),
-                           time.monotonic() - started)
+        return StartResult(root, created, serving(ws), ArtifactStore(ws).versions(),
+                           time.monotonic() - started, workspace_kind(ws))
+
+    if is_ready(root, lab):
+        return result(False)
+    kind = check_kind(backend or os.environ.get("LAB_BACKEND") or "process")
+    get_backend(Workspace(root), kind).check()  # no daemon: say so before anything changes
     kept_notes = _set_aside_notes(root)
     try:
         _shelve(root, lab, progress)
         if _unshelve(root, lab, kept_notes, progress):
-            ws = Workspace(root)
-            return StartResult(root, False, serving(ws), ArtifactStore(ws).versions(),
-                               time.monotonic() - started)
+            return result(False)
         if root.exists():  # a start that was interrupted: begin again
             stop_workspace(root)
             shutil.rmtree(root)
@@ -79,6 +90,7 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
             "learner": learner, "lab_command": lab_command(), "phase": lab.spec.phase,
         })
         _restore_notes(root, kept_notes)
+        record_kind(Workspace(root), kind)
         labstate.set_lab_info(root, lab.id, learner)
         labstate.update_lab_info(root, stage="baseline")
         baseline = lab.spec.baseline
@@ -100,8 +112,7 @@ def start(lab: Lab, root: Path, learner: str, *, progress=lambda line: None) -> 
     ws = Workspace(root)
     ws.journal.append(events.LAB_STARTED, {"lab": lab.id, "learner": learner,
                                       "baseline": lab.spec.baseline.releases})
-    return StartResult(root, True, serving(ws), ArtifactStore(ws).versions(),
-                       time.monotonic() - started)
+    return result(True)
 
 
 def shelf(root: Path, lab_id: str) -> Path:
@@ -223,6 +234,9 @@ def stop_workspace(root: Path) -> None:
             pid = control.call("status")["pid"]
             control.call("shutdown")
             _wait_gone(pid)
+        from labkit.runtime.backends import get_backend
+
+        get_backend(Workspace(root)).sweep()  # containers a crashed supervisor left
 
 
 def _wait_gone(pid: int, timeout: float = 30.0) -> None:

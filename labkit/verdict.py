@@ -22,6 +22,7 @@ from labkit.catalog import Lab, all_labs
 from labkit.check_fixtures import run_lab_checks
 from labkit.errors import LabError, WorkspaceError
 from labkit.i18n import t
+from labkit.runtime.backends import workspace_kind
 from labkit.runtime.layout import Workspace
 
 RECORDS_FILE = Path("notes") / "breaks.md"
@@ -111,7 +112,7 @@ class CheckReport:
             "hints_used": self.stopwatch.hints_used,
             "journal_intact": self.journal.intact,
             "journal": self.journal.as_dict(),
-            "reference": {"flip_s": ref.flip_s, "rebuild_s": ref.rebuild_s},
+            "reference": ref.on(workspace_kind(Workspace(self.workspace))),
             "score": {"points": points.points, "max": self.lab.spec.rubric.max_points,
                       "parts": points.parts, "note": points.note},
         }

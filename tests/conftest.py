@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -160,3 +161,98 @@ def broken_38_02(broken_38_02_snapshot, tmp_path):
 
 # Fixture projects carry tests of their own; they run inside their builds.
 collect_ignore = ["fixtures"]
+
+
+# -- the docker backend -------------------------------------------------------------
+
+
+def docker_reason() -> str | None:
+    """None when a Docker daemon answers, else why the docker tests cannot run."""
+    try:
+        import docker
+
+        docker.from_env(timeout=10).ping()
+    except Exception as err:  # noqa: BLE001 - any failure means: no daemon here
+        return f"no Docker daemon answers ({type(err).__name__}); start dockerd to run them"
+    return None
+
+
+@pytest.fixture(scope="session")
+def docker_daemon(tmp_path_factory):
+    """A reachable daemon (skip without one; under CI=true a missing daemon fails).
+
+    At the end of the session, removes the containers and images the tests made
+    (those labelled with a workspace under the session's temporary directory).
+    """
+    import os
+
+    reason = docker_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+    import docker
+
+    api = docker.from_env(timeout=120)
+    yield api
+    base = str(tmp_path_factory.getbasetemp())
+    label = "org.labkit.workspace"
+    for container in api.containers.list(all=True, filters={"label": "org.labkit.kit=labkit"}):
+        if container.labels.get(label, "").startswith(base):
+            container.remove(force=True)
+    for image in api.images.list(filters={"label": "org.labkit.kit=labkit"}):
+        if image.labels.get(label, "").startswith(base):
+            for tag in image.tags or [image.id]:
+                with contextlib.suppress(docker.errors.DockerException):
+                    api.images.remove(tag, force=True)
+
+
+def copy_linking_archives(src: Path, dest: Path) -> None:
+    """Copy a workspace or course, hard-linking the image archives (never written in
+    place: a new build replaces the file), so a copy costs no image-sized writes."""
+    import os
+    import shutil
+
+    def copy(source, target):
+        if source.endswith(".tar") and Path(source).parent.name == "artifacts":
+            os.link(source, target)
+        else:
+            shutil.copy2(source, target)
+
+    shutil.copytree(src, dest, symlinks=True, copy_function=copy)
+
+
+def docker_containers(api, ws: Path) -> list:
+    return api.containers.list(all=True, filters={"label": f"org.labkit.workspace={ws.resolve()}"})
+
+
+@pytest.fixture(scope="session")
+def docker_built_template(docker_daemon, tmp_path_factory):
+    """A miniapp workspace on the docker backend with 1.0.0-1.0.2 built once per session."""
+    from support import base_env, lab
+
+    ws = make_miniapp(tmp_path_factory.mktemp("dtemplate") / "ws", ["1.0.0", "1.0.1", "1.0.2"])
+    env = base_env(LAB_BACKEND="docker")
+    for version in ("1.0.0", "1.0.1", "1.0.2"):
+        lab("artifacts", "build", version, "--ref", f"v{version}", cwd=ws, env=env, timeout=600)
+    return ws
+
+
+@pytest.fixture
+def docker_built(docker_built_template, docker_daemon, tmp_path):
+    """A private copy of the docker workspace; afterwards no process and no container is left."""
+    ws = tmp_path / "ws"
+    copy_linking_archives(docker_built_template, ws)
+    yield ws
+    leftovers = shutdown_workspace(ws)
+    containers = docker_containers(docker_daemon, ws)
+    for container in containers:
+        container.remove(force=True)
+    assert not leftovers, f"processes left behind: {leftovers}"
+    assert not containers, f"containers left behind: {[c.short_id for c in containers]}"
+
+
+@pytest.fixture(params=["process", pytest.param("docker", marks=pytest.mark.docker)])
+def any_built(request):
+    """The built miniapp workspace on each backend."""
+    return request.getfixturevalue("built" if request.param == "process" else "docker_built")

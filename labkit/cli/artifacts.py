@@ -49,7 +49,8 @@ def run_build(args) -> int:
 
     ws = Workspace.find(args.workspace)
     with ws.lock("another release command"):
-        result = build(ws, args.version, args.ref)
+        result = build(ws, args.version, args.ref,
+                       say=(lambda line: None) if args.json else say)
     if args.json:
         print_json({"version": result.version, "commit": result.commit, "ref": result.ref,
                     "seconds": result.seconds, "artifact": ws.artifact_name(result.version),

@@ -47,22 +47,26 @@ def run_stop(args) -> int:
 
     from labkit.cli.render import print_json
     from labkit.console import say
+    from labkit.runtime.backends import get_backend
     from labkit.runtime.control import Control
     from labkit.runtime.layout import Workspace
 
     ws = Workspace.find(args.workspace)
     control = Control(ws)
     if not control.alive():
+        removed = get_backend(ws).sweep()  # containers a crashed supervisor left
         if args.json:
-            print_json({"stopped": False, "was_running": False})
+            print_json({"stopped": False, "was_running": False, "removed": removed})
         else:
-            say("[serve] the supervisor is not running")
+            say("[serve] the supervisor is not running"
+                + (f"; removed its leftover containers {', '.join(removed)}" if removed else ""))
         return EXIT_OK
     pid = control.call("status")["pid"]
     control.call("shutdown")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and _alive(pid):
         time.sleep(0.02)
+    get_backend(ws).sweep()
     if args.json:
         print_json({"stopped": not _alive(pid), "was_running": True, "pid": pid})
     else:

@@ -33,6 +33,7 @@ def run(args) -> int:
         return EXIT_OK
     lang = language(args.lang)
     sup = data["supervisor"]
+    say(t("status.backend_kind", lang, kind=data["backend"]))
     if sup["running"]:
         say(t("status.running", lang, pid=sup["pid"], url=sup["url"]))
         say(t("status.serving", lang, version=data["serving"] or t("status.nothing", lang)))

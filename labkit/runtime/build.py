@@ -17,6 +17,7 @@ from labkit.errors import BuildError
 from labkit.paths import bin_dir
 from labkit.runtime import failpoints, wheelhouse
 from labkit.runtime.artifacts import ArtifactStore
+from labkit.runtime.backends import get_backend, record_kind, workspace_kind
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace, check_version
 
@@ -47,11 +48,15 @@ def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def build(ws: Workspace, version: str, ref: str = "HEAD") -> BuildResult:
+def build(ws: Workspace, version: str, ref: str = "HEAD", *,
+          say=lambda line: None) -> BuildResult:
     """Build ``version`` from ``ref``. The caller holds the workspace lock."""
     check_version(version)
     ws.journal.check_tail()  # the build is journaled at the end: refuse before building
     commit = resolve_commit(ws, ref)
+    kind = workspace_kind(ws)
+    get_backend(ws, kind).check()  # no daemon: say so before anything changes
+    record_kind(ws, kind)
     started = time.monotonic()
     scratch_root = ws.state / "tmp"
     shutil.rmtree(scratch_root, ignore_errors=True)  # leftovers of an interrupted build
@@ -62,6 +67,15 @@ def build(ws: Workspace, version: str, ref: str = "HEAD") -> BuildResult:
         out.mkdir()
         _export(ws, commit, src)
         failpoints.hit("build.exported")
+        if kind == "docker":
+            from labkit.runtime.imagebuild import build_image
+
+            tar, extra = build_image(ws, version, src, say)
+            failpoints.hit("build.recipe_done")
+            seconds = time.monotonic() - started
+            manifest = ArtifactStore(ws).store_file(version, tar, commit=commit, ref=ref,
+                                                    seconds=seconds, extra=extra)
+            return _recorded(ws, version, commit, ref, manifest)
         house = wheelhouse.ensure(src / ws.spec.requirements)
         env = tool_env({
             "LAB_OUT": str(out),
@@ -82,8 +96,13 @@ def build(ws: Workspace, version: str, ref: str = "HEAD") -> BuildResult:
         failpoints.hit("build.recipe_done")
         seconds = time.monotonic() - started
         manifest = ArtifactStore(ws).store(version, out, commit=commit, ref=ref, seconds=seconds)
+    return _recorded(ws, version, commit, ref, manifest)
+
+
+def _recorded(ws: Workspace, version: str, commit: str, ref: str, manifest: dict) -> BuildResult:
     History(ws.history_path).append("built", version, commit=commit, ref=ref,
-                                    seconds=manifest["build_seconds"])
+                                    seconds=manifest["build_seconds"],
+                                    backend=manifest.get("backend", "process"))
     ws.journal.append(events.RELEASE_BUILT, {
         "version": version, "commit": commit, "ref": ref,
         "seconds": manifest["build_seconds"], "sha256": manifest["sha256"],

@@ -11,11 +11,11 @@ import time
 from dataclasses import asdict, dataclass
 
 from labcore import events
-from labkit.errors import ArtifactError, NoRollbackPath, UsageError
+from labkit.errors import ArtifactError, NoRollbackPath, SupervisorError, UsageError
 from labkit.i18n import t
-from labkit.runtime import failpoints
+from labkit.runtime import failpoints, startfail
 from labkit.runtime.artifacts import ArtifactStore
-from labkit.runtime.backends import get_backend
+from labkit.runtime.backends import get_backend, workspace_kind
 from labkit.runtime.build import build
 from labkit.runtime.control import Control, ensure_running
 from labkit.runtime.history import History
@@ -61,10 +61,18 @@ def _deploy_locked(ws: Workspace, version: str, *, mode: str, started: float,
                                 "restart" if restarted else mode, time.monotonic() - started,
                                 None, url=status.get("url"), changed=restarted,
                                 restarted=restarted)
-    backend = get_backend(ws)
-    backend.prepare(version)
+    # A warm release (running this very artifact, alive) needs nothing prepared: the flip
+    # is a pointer swap on every backend, with no image or tarball touched.
+    digest = manifest["sha256"][:12]
+    warm = any(b.get("version") == version and b.get("alive") and b.get("digest") == digest
+               for b in status.get("backends") or [])
+    if not warm:
+        get_backend(ws).prepare(version)
     failpoints.hit("deploy.prepared")
-    control.call("start", version=version, timeout=120)
+    try:
+        control.call("start", version=version, timeout=120)
+    except SupervisorError as err:
+        raise startfail.explain(ws, version, err) from None
     failpoints.hit("deploy.started")
     record = {"mode": mode, **(extra or {})}
     reply = control.call("switch", version=version, record=record, timeout=120)
@@ -80,7 +88,7 @@ def deploy(ws: Workspace, version: str) -> DeployResult:
 
 
 def rebuild_estimate(ws: Workspace, lang: str | None = None) -> str:
-    times = History(ws.history_path).build_times()
+    times = History(ws.history_path).build_times(workspace_kind(ws))
     if times is None:
         return t("estimate.unknown", lang)
     if times.count == 1:
@@ -136,7 +144,7 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
         mode = "flip"
         if problem:
             say(t("rollback.rebuilding", version=target, tag=ws.spec.tag(target)))
-            result = build(ws, target, ws.spec.tag(target))
+            result = build(ws, target, ws.spec.tag(target), say=say)
             rebuild_seconds = result.seconds
             mode = "rebuild"
         result = _deploy_locked(ws, target, mode=mode, started=started,

@@ -84,9 +84,11 @@ class History:
                 order.append(record["version"])
         return order
 
-    def build_times(self) -> BuildTimes | None:
+    def build_times(self, backend: str | None = None) -> BuildTimes | None:
+        """Measured builds (of one backend when named; unnamed records are the process's)."""
         seconds = [float(r["seconds"]) for r in self.records()
-                   if r["kind"] == "built" and isinstance(r.get("seconds"), (int, float))]
+                   if r["kind"] == "built" and isinstance(r.get("seconds"), (int, float))
+                   and (backend is None or r.get("backend", "process") == backend)]
         if not seconds:
             return None
         return BuildTimes(len(seconds), statistics.median(seconds), min(seconds), max(seconds))

@@ -42,6 +42,7 @@ class ServiceModel(BaseModel):
     contract: str | None = None
     requirements: str = "requirements.lock"
     tag_format: str = "v{version}"
+    dockerfile: str = "Dockerfile"
 
     @field_validator("app", mode="before")
     @classmethod
@@ -73,7 +74,7 @@ class ServiceModel(BaseModel):
             raise ValueError("must be a path starting with '/'")
         return value
 
-    @field_validator("contract", "requirements", mode="before")
+    @field_validator("contract", "requirements", "dockerfile", mode="before")
     @classmethod
     def _path(cls, value: object) -> object:
         if value is not None and (not isinstance(value, str) or not value):
@@ -98,6 +99,7 @@ class ServiceSpec:
     contract: str | None
     requirements: str
     tag_format: str
+    dockerfile: str = "Dockerfile"
 
     def tag(self, version: str) -> str:
         return self.tag_format.format(version=version)
@@ -120,4 +122,5 @@ def load(root: Path) -> ServiceSpec:
         contract=model.contract,
         requirements=model.requirements,
         tag_format=model.tag_format,
+        dockerfile=model.dockerfile,
     )

@@ -7,6 +7,7 @@ from typing import Any
 from labkit.errors import SupervisorError
 from labkit.runtime import routerstate
 from labkit.runtime.artifacts import ArtifactStore
+from labkit.runtime.backends import workspace_kind
 from labkit.runtime.control import Control
 from labkit.runtime.history import History
 from labkit.runtime.layout import Workspace
@@ -25,6 +26,7 @@ def runtime_status(ws: Workspace) -> dict[str, Any]:
         "warm": None,
         "previous": history.previous(),
         "artifacts": present,
+        "backend": workspace_kind(ws),
     }
     try:
         live = Control(ws).call("status", timeout=3.0)

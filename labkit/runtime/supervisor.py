@@ -367,6 +367,8 @@ class Supervisor:
         except OSError:
             port = await self.router.listen(0)
             log(f"port {wanted} was taken; serving on {port} instead")
+        for ident in await asyncio.to_thread(self.backend.sweep):
+            log(f"removed {ident}, left running by an earlier supervisor")
         await self.restore()
         self.save()
         (self.ws.state / "supervisor.pid").write_text(f"{os.getpid()}\n")

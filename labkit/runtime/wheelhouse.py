@@ -71,3 +71,14 @@ def ensure(requirements: Path, wheelhouse: Path | None = None) -> Path:
                 hint="builds need these wheels once; connect to a package index and build again",
             )
     return wheelhouse
+
+
+def wheels_for(requirements: Path, wheelhouse: Path) -> list[Path]:
+    """The wheelhouse's wheels of exactly the pins of ``requirements``."""
+    if not requirements.is_file():
+        return []
+    out = []
+    for name, version in pins(requirements):
+        prefix = f"{_norm(name)}-{version}-".lower()
+        out += [p for p in sorted(wheelhouse.glob("*.whl")) if p.name.lower().startswith(prefix)]
+    return out

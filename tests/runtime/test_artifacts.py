@@ -127,3 +127,22 @@ def test_workspace_option_and_outside_workspace(built, tmp_path):
     proc = lab("artifacts", "list", cwd=tmp_path, check=False)
     assert proc.returncode == 1
     assert "is not inside a workspace" in proc.stderr
+
+
+def test_a_remembered_digest_does_not_hide_a_corruption_that_keeps_size_and_mtime(built):
+    lab("deploy", "1.0.0", cwd=built)
+    rows = {r["version"]: r for r in lab_json("artifacts", "list", cwd=built)["artifacts"]}
+    assert rows["1.0.1"]["verified"]  # hashed once, then remembered with the file's stat
+    tar = built / "artifacts" / "mini-1.0.1.tar"
+    before = tar.stat()
+    blob = bytearray(tar.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    with open(tar, "r+b") as handle:  # in place: same inode, same size
+        handle.write(bytes(blob))
+    import os
+
+    os.utime(tar, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old mtime
+    rows = {r["version"]: r for r in lab_json("artifacts", "list", cwd=built)["artifacts"]}
+    assert rows["1.0.1"]["verified"] is False and "corrupt" in rows["1.0.1"]["problem"]
+    proc = lab("deploy", "1.0.1", cwd=built, check=False)
+    assert proc.returncode == 1 and "failed verification" in proc.stderr

@@ -1,5 +1,6 @@
 """kill -9 of the CLI at every step leaves a serving release, verifiable artifacts,
-and a next command that works."""
+and a next command that works, on both backends (the docker backend at fewer build
+and prune steps, to keep the suite lean)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,34 @@ def crash(ws, failpoint: str, *args: str) -> None:
 
 BUILD_POINTS = ["build.exported", "build.recipe_done", "store.packed", "store.announced",
                 "store.swapped"]
+DOCKER = pytest.mark.docker
 
 
-@pytest.mark.parametrize("point", BUILD_POINTS)
-def test_killed_rebuild_of_an_existing_artifact(built, point):
+def on_backends(name: str, points: list[str], docker_points: list[str]):
+    """Parametrize ``name`` over the points, on the process backend and on docker."""
+    cases = [pytest.param("process", p, id=f"process-{p}") for p in points]
+    cases += [pytest.param("docker", p, id=f"docker-{p}", marks=DOCKER) for p in docker_points]
+    return pytest.mark.parametrize(("backend", name), cases)
+
+
+@pytest.fixture
+def ws(request, backend):
+    return request.getfixturevalue("built" if backend == "process" else "docker_built")
+
+
+def drop_image(ws, version: str) -> None:
+    """Remove the image of ``version`` so that a deploy loads it from its archive."""
+    import docker
+
+    api = docker.from_env()
+    manifest = json.loads((ws / "artifacts" / f"mini-{version}.manifest.json").read_text())
+    for tag in api.images.get(manifest["image_id"]).tags:
+        api.images.remove(tag)
+
+
+@on_backends("point", BUILD_POINTS, ["store.announced"])
+def test_killed_rebuild_of_an_existing_artifact(ws, point):
+    built = ws
     lab("deploy", "1.0.1", cwd=built)
     crash(built, point, "artifacts", "build", "1.0.1", "--ref", "v1.0.1")
     assert_invariants(built, {"1.0.1"})
@@ -50,10 +75,15 @@ def test_killed_rebuild_of_an_existing_artifact(built, point):
     assert served(built) == "1.0.1"
 
 
-@pytest.mark.parametrize("point", ["unpack.extracted", "deploy.prepared", "deploy.started",
-                                   "deploy.switched"])
-def test_killed_deploy(built, point):
+DEPLOY_POINTS = ["unpack.extracted", "deploy.prepared", "deploy.started", "deploy.switched"]
+
+
+@on_backends("point", DEPLOY_POINTS, DEPLOY_POINTS)
+def test_killed_deploy(ws, backend, point):
+    built = ws
     lab("deploy", "1.0.0", cwd=built)
+    if backend == "docker" and point == "unpack.extracted":
+        drop_image(built, "1.0.2")
     crash(built, point, "deploy", "1.0.2")
     expected = {"1.0.2"} if point == "deploy.switched" else {"1.0.0"}
     assert_invariants(built, expected)
@@ -61,16 +91,19 @@ def test_killed_deploy(built, point):
     assert served(built) == "1.0.2"
 
 
-def test_killed_rollback(built):
+@on_backends("point", ["rollback.started"], ["rollback.started"])
+def test_killed_rollback(ws, point):
+    built = ws
     lab("deploy", "1.0.0", cwd=built)
     lab("deploy", "1.0.1", cwd=built)
-    crash(built, "rollback.started", "rollback")
+    crash(built, point, "rollback")
     assert_invariants(built, {"1.0.1"})
     assert lab_json("rollback", cwd=built)["version"] == "1.0.0"
 
 
-@pytest.mark.parametrize("point", ["store.removing", "prune.removed"])
-def test_killed_prune(built, point):
+@on_backends("point", ["store.removing", "prune.removed"], ["prune.removed"])
+def test_killed_prune(ws, point):
+    built = ws
     lab("deploy", "1.0.2", cwd=built)
     crash(built, point, "artifacts", "prune", "--keep", "1")
     assert_invariants(built, {"1.0.2"})

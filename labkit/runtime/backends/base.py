@@ -51,3 +51,10 @@ class Backend(ABC):
 
     @abstractmethod
     async def start(self, version: str, port: int) -> Running: ...
+
+    def check(self) -> None:  # noqa: B027 - most backends need nothing checked
+        """Raise a LabError (changing nothing) when the backend cannot work here."""
+
+    def sweep(self) -> list[str]:
+        """Remove what an earlier supervisor left running (after a crash); returns what."""
+        return []

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from labkit.runtime.artifacts import ArtifactStore
@@ -17,6 +18,20 @@ if TYPE_CHECKING:
     import asyncio
 
 _PR_SET_PDEATHSIG = 1
+
+
+def release_python() -> str:
+    """The base interpreter (not the kit's virtual environment) that runs releases."""
+    base = Path(sys.base_prefix) / "bin"
+    for name in (f"python{sys.version_info[0]}.{sys.version_info[1]}", "python3", "python"):
+        if (base / name).is_file():
+            return str(base / name)
+    return sys.executable
+
+
+# -S: no site module, so neither the kit's packages nor the system's are importable;
+# the release sees its own payload (PYTHONPATH) and the standard library only.
+ISOLATED = ("-S",)
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -84,7 +99,9 @@ class ProcessBackend(Backend):
 
         spec = self.ws.spec
         root = self.release_dir(version)
-        argv = [sys.executable if part == "python" else part for part in spec.run]
+        argv = list(spec.run)
+        if argv[0] in ("python", "python3"):
+            argv = [release_python(), *ISOLATED, *argv[1:]]
         env = {
             key: value
             for key, value in os.environ.items()

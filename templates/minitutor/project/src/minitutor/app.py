@@ -152,13 +152,17 @@ def main() -> int:
     from waitress.server import create_server
 
     port = int(os.environ.get("PORT", "8080"))
-    server = create_server(application, host="127.0.0.1", port=port, threads=4)
+    bind = os.environ.get("BIND", "127.0.0.1")
+    if bind == "*":  # every interface of a container's own network (published on loopback)
+        server = create_server(application, listen=f"*:{port}", ipv6=False, threads=4)
+    else:
+        server = create_server(application, host=bind, port=port, threads=4)
 
     def stop(signum, frame):  # SIGTERM: stop accepting, finish, exit 0
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"[tutor] {version()} serving on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
+    print(f"[tutor] {version()} serving on port {port}", file=sys.stderr, flush=True)
     try:
         server.run()
     except (SystemExit, KeyboardInterrupt):

@@ -105,6 +105,12 @@ class DockerBackend(Backend):
             return False
         return bool(manifest.get("image_id")) and image.id == manifest["image_id"]
 
+    def digest(self, version: str) -> str | None:
+        """The artifact's sha256 when the image tagged here is the one its manifest names."""
+        if not self.prepared(version):
+            return None
+        return (ArtifactStore(self.ws).manifest(version) or {}).get("sha256")
+
     def discard(self, version: str) -> None:
         """Remove this workspace's image of ``version`` (gone with its last tag)."""
         from docker.errors import DockerException

@@ -149,12 +149,12 @@ EXIT_MEANINGS: dict[str, dict[str, str]] = {
         "esta, o su artefacto ya no existe.",
     },
     "EXIT_REVIEW": {
-        "en": "From `lab records validate`: the record's structure and fix are right, but a "
+        "en": "From lab records validate: the record's structure and fix are right, but a "
         "free-text field could not be matched or disagrees with the evidence; an "
-        "instructor reads it (`lab review`).",
-        "es": "De `lab records validate`: la estructura y la corrección del registro están "
+        "instructor reads it (lab review).",
+        "es": "De lab records validate: la estructura y la corrección del registro están "
         "bien, pero un campo de texto libre no se pudo reconocer o contradice la "
-        "evidencia; lo lee un instructor (`lab review`).",
+        "evidencia; lo lee un instructor (lab review).",
     },
     "EXIT_LOCKED": {
         "en": "Another command holds the workspace's lock and did not release it in "

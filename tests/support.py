@@ -113,7 +113,14 @@ def shutdown_workspace(ws: Path) -> list[int]:
     if (ws / "service.yaml").exists():
         subprocess.run([*LAB, "stop", "--workspace", str(ws)], env=base_env(),
                        capture_output=True, timeout=60)
-    leftovers = [p for p in workspace_pids(ws) if pid_alive(p) and p != os.getpid()]
+    def alive() -> list[int]:
+        return [p for p in workspace_pids(ws) if pid_alive(p) and p != os.getpid()]
+
+    # A process already on its way out (its parent was killed, PDEATHSIG is in flight)
+    # gets a short grace; whatever outlives it is a leftover.
+    with contextlib.suppress(AssertionError):
+        wait_for(lambda: not alive(), timeout=5, what="the workspace's processes to exit")
+    leftovers = alive()
     for pid in leftovers:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from labcore.errors import EXIT_OK
+from labcore.procs import pid_alive
 
 
 def register(sub, common) -> None:
@@ -64,27 +65,11 @@ def run_stop(args) -> int:
     pid = control.call("status")["pid"]
     control.call("shutdown")
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and pid_alive(pid):
         time.sleep(0.02)
     get_backend(ws).sweep()
     if args.json:
-        print_json({"stopped": not _alive(pid), "was_running": True, "pid": pid})
+        print_json({"stopped": not pid_alive(pid), "was_running": True, "pid": pid})
     else:
         say(f"[serve] supervisor {pid} stopped")
     return EXIT_OK
-
-
-def _alive(pid: int) -> bool:
-    import os
-
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is as good as gone
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False

@@ -18,6 +18,7 @@ from typing import Any
 
 from labcore.errors import DataError, LabError
 from labcore.locks import try_lock
+from labcore.procs import pid_alive
 from labkit.runtime import routerstate, sweep
 from labkit.runtime.layout import Workspace
 
@@ -62,20 +63,6 @@ def _rel(ws: Workspace, path: Path | str) -> str:
     with contextlib.suppress(ValueError):
         return str(path.relative_to(ws.root))
     return str(path)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is as good as gone
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False
 
 
 def _unlink(path: Path) -> Callable[[], None]:
@@ -168,7 +155,7 @@ def _check_supervisor(ws: Workspace, report: Report) -> dict[str, Any] | None:
     pid = None
     with contextlib.suppress(OSError, ValueError):
         pid = int(pid_file.read_text().strip())
-    if pid_file.exists() and (pid is None or not _pid_alive(pid)):
+    if pid_file.exists() and (pid is None or not pid_alive(pid)):
         report.add("supervisor", Problem("stale-pid", {"file": _rel(ws, pid_file), "pid": pid},
                                          file=_rel(ws, pid_file), command=FIX, fixable=True,
                                          repair=_unlink(pid_file)))

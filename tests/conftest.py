@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support import (  # noqa: E402
+    base_env,
     copy_workspace,
     course_env,
     course_workspace,
@@ -256,3 +257,16 @@ def docker_built(docker_built_template, docker_daemon, tmp_path):
 def any_built(request):
     """The built miniapp workspace on each backend."""
     return request.getfixturevalue("built" if request.param == "process" else "docker_built")
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A fresh, empty course: (course dir, the learner ana's phase-38 workspace, her
+    environment); afterwards the workspace is stopped and no process may be left."""
+    root = tmp_path / "course"
+    root.mkdir()
+    env = base_env(LAB_COURSE=str(root), LAB_LEARNER="ana")
+    ws = root / "learners" / "ana" / "phase-38"
+    yield root, ws, env
+    leftovers = shutdown_workspace(ws)
+    assert not leftovers, f"processes left behind: {leftovers}"

@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from labcore.procs import pid_alive  # noqa: F401 - tests import it from here
+
 KIT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = KIT_ROOT / "tests" / "fixtures"
 BIN = Path(sys.executable).parent
@@ -78,18 +80,6 @@ def http_get(url: str, timeout: float = 5.0) -> tuple[int, str]:
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode()
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False
 
 
 def workspace_pids(ws: Path) -> list[int]:

@@ -5,32 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 
-import pytest
 from support import (
     KIT_ROOT,
     RECORD_38_01,
-    base_env,
     git,
     just,
     lab,
     lab_json,
-    shutdown_workspace,
     unwrap,
 )
 
 LAB_DIR = KIT_ROOT / "labs" / "38-01-no-rollback-path"
 
 
-
-@pytest.fixture
-def course(tmp_path):
-    course = tmp_path / "course"
-    course.mkdir()
-    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
-    ws = course / "learners" / "ana" / "phase-38"
-    yield course, ws, env
-    leftovers = shutdown_workspace(ws)
-    assert not leftovers, f"processes left behind: {leftovers}"
 
 
 

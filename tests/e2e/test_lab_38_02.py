@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 
-import pytest
 from support import (
     KIT_ROOT,
-    base_env,
     git,
     just,
     lab,
     lab_json,
-    shutdown_workspace,
     unwrap,
 )
 
@@ -22,16 +19,6 @@ BUG = ("    english, spanish = payload.values()", "    english, spanish = sorted
 PORTAL = "src/minitutor/portal.py"
 
 
-
-@pytest.fixture
-def course(tmp_path):
-    course = tmp_path / "course"
-    course.mkdir()
-    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
-    ws = course / "learners" / "ana" / "phase-38"
-    yield course, ws, env
-    leftovers = shutdown_workspace(ws)
-    assert not leftovers, f"processes left behind: {leftovers}"
 
 
 def tars(ws):

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from support import KIT_ROOT, base_env, git, just, lab, lab_json, shutdown_workspace, unwrap
+from support import KIT_ROOT, git, just, lab, lab_json, unwrap
 
 LAB_DIR = KIT_ROOT / "labs" / "38-05-a-tag-that-moves-backward"
 
@@ -30,16 +30,6 @@ RECORD = """# My breaks
 ```
 """
 
-
-@pytest.fixture
-def course(tmp_path):
-    course = tmp_path / "course"
-    course.mkdir()
-    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
-    ws = course / "learners" / "ana" / "phase-38"
-    yield course, ws, env
-    leftovers = shutdown_workspace(ws)
-    assert not leftovers, f"processes left behind: {leftovers}"
 
 
 def serving(ws, env) -> str:

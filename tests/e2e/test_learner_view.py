@@ -6,18 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import base_env, lab, lab_json, shutdown_workspace
-
-
-@pytest.fixture
-def course(tmp_path):
-    course = tmp_path / "course"
-    course.mkdir()
-    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="eva")
-    ws = course / "learners" / "eva" / "phase-38"
-    yield course, ws, env
-    leftovers = shutdown_workspace(ws)
-    assert not leftovers, f"processes left behind: {leftovers}"
+from support import base_env, lab, lab_json
 
 
 def journal_events(ws):
@@ -51,7 +40,7 @@ def test_before_the_break_nothing_is_spoiled_then_a_challenge_in_spanish(course)
     assert [h["hint"] for h in hints] == [1, 2, 3, 4] and hints[0]["total"] == 7
     assert "just smoke-portal" in hints[3]["text"]  # the first guided step, as a hint
 
-    es = base_env(LAB_COURSE=str(course), LAB_LEARNER="eva", LAB_LANG="es")
+    es = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana", LAB_LANG="es")
     status = lab("status", cwd=ws, env=es).stdout
     assert "avería:" in status and "activa" in status
     watch = lab("stopwatch", "--once", cwd=ws, env=es).stdout

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +44,45 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+# --- set-up shared by the whole run ------------------------------------------------
+# Under pytest-xdist (./run-tests runs the suite on several workers) each worker has
+# its own session, so a session fixture would be made once per worker. What is
+# expensive to make (a started course, built releases, the site) is made once per
+# run instead, in the directory every worker shares, by whichever worker asks first;
+# the others wait for it. Tests only ever copy it.
+
+
+def shared_root(tmp_path_factory) -> Path:
+    """The temporary directory every worker of this run shares (a run without
+    workers uses its own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], object]):
+    """What ``make(directory)`` returns, made once per run in ``directory``: the
+    first worker to ask makes it under a lock; later askers reuse the result (a
+    JSON value, paths given as strings), or fail at once if making it failed."""
+    from labcore.locks import file_lock
+
+    root = shared_root(tmp_path_factory)
+    target, done, failed = root / name, root / f"{name}.json", root / f"{name}.failed"
+    with file_lock(root / f"{name}.lock", timeout=1800, what=f"the shared {name}"):
+        if failed.exists():
+            pytest.fail(f"making {name} failed in another worker:\n{failed.read_text()}",
+                        pytrace=False)
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            try:
+                result = make(target)
+            except BaseException as err:
+                failed.write_text(f"{type(err).__name__}: {err}")
+                raise
+            done.write_text(json.dumps(result, default=str))
+    return json.loads(done.read_text())
+
+
 @pytest.fixture
 def miniapp(tmp_path):
     """A fresh workspace of the runtime's test service with tags v1.0.0..v1.0.2.
@@ -54,13 +97,15 @@ def miniapp(tmp_path):
 
 @pytest.fixture(scope="session")
 def built_miniapp_template(tmp_path_factory):
-    """A miniapp workspace with 1.0.0-1.0.2 built once per session (never served)."""
-    from support import lab
+    """A miniapp workspace with 1.0.0-1.0.2 built once per run (never served)."""
 
-    ws = make_miniapp(tmp_path_factory.mktemp("template") / "ws", ["1.0.0", "1.0.1", "1.0.2"])
-    for version in ("1.0.0", "1.0.1", "1.0.2"):
-        lab("artifacts", "build", version, "--ref", f"v{version}", cwd=ws)
-    return ws
+    def make(root: Path) -> Path:
+        ws = make_miniapp(root / "ws", ["1.0.0", "1.0.1", "1.0.2"])
+        for version in ("1.0.0", "1.0.1", "1.0.2"):
+            lab("artifacts", "build", version, "--ref", f"v{version}", cwd=ws)
+        return ws
+
+    return Path(made_once(tmp_path_factory, "template", make))
 
 
 @pytest.fixture
@@ -77,10 +122,10 @@ def built(built_miniapp_template, tmp_path):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The kit's site, built once per session with ``mkdocs build --strict``."""
+    """The kit's site, built once per run with ``mkdocs build --strict``."""
     from site_support import build_site
 
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+    return Path(made_once(tmp_path_factory, "site", lambda root: build_site(root / "site")))
 
 
 # --- courses: a whole lab started (or broken) once per session, copied per test ------
@@ -111,20 +156,22 @@ def _snapshot(course: Path, *commands: tuple[str, ...], source: Path | None = No
 @pytest.fixture(scope="session")
 def started_38_01_snapshot(tmp_path_factory) -> Path:
     """Lab 38-01 after `lab start` (three baseline releases, 1.2.2 serving), made once."""
-    return _snapshot(tmp_path_factory.mktemp("started-38-01"), ("start", "38-01"))
+    return Path(made_once(tmp_path_factory, "started-38-01",
+                          lambda course: _snapshot(course, ("start", "38-01"))))
 
 
 @pytest.fixture(scope="session")
 def broken_38_01_snapshot(started_38_01_snapshot, tmp_path_factory) -> Path:
     """Lab 38-01 after `lab break` (1.2.3 serving, the older artifacts pruned), made once."""
-    return _snapshot(tmp_path_factory.mktemp("broken-38-01"), ("break", "38-01"),
-                     source=started_38_01_snapshot)
+    return Path(made_once(tmp_path_factory, "broken-38-01", lambda course: _snapshot(
+        course, ("break", "38-01"), source=started_38_01_snapshot)))
 
 
 @pytest.fixture(scope="session")
 def broken_38_02_snapshot(tmp_path_factory) -> Path:
     """Lab 38-02 after `lab break` (three broken releases, 1.3.2 pruned), made once."""
-    return _snapshot(tmp_path_factory.mktemp("broken-38-02"), ("break", "38-02"))
+    return Path(made_once(tmp_path_factory, "broken-38-02",
+                          lambda course: _snapshot(course, ("break", "38-02"))))
 
 
 def _private_course(snapshot: Path, tmp_path: Path, *, serve: bool = True):
@@ -182,11 +229,9 @@ def docker_reason() -> str | None:
 def docker_daemon(tmp_path_factory):
     """A reachable daemon (skip without one; under CI=true a missing daemon fails).
 
-    At the end of the session, removes the containers and images the tests made
-    (those labelled with a workspace under the session's temporary directory).
+    What the tests make there (containers and images labelled with a workspace under
+    this run's temporary directory) is removed when the run ends.
     """
-    import os
-
     reason = docker_reason()
     if reason:
         if os.environ.get("CI") == "true":
@@ -194,15 +239,28 @@ def docker_daemon(tmp_path_factory):
         pytest.skip(reason)
     import docker
 
+    (shared_root(tmp_path_factory) / "docker-used").touch()
+    return docker.from_env(timeout=120)
+
+
+def pytest_sessionfinish(session):
+    """At the end of the run (in the process that started the workers, if any): remove
+    the containers and images the docker tests made."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    base = session.config._tmp_path_factory.getbasetemp()
+    if not (base / "docker-used").exists():
+        return
+    import docker
+
     api = docker.from_env(timeout=120)
-    yield api
-    base = str(tmp_path_factory.getbasetemp())
     label = "org.labkit.workspace"
     for container in api.containers.list(all=True, filters={"label": "org.labkit.kit=labkit"}):
-        if container.labels.get(label, "").startswith(base):
-            container.remove(force=True)
+        if container.labels.get(label, "").startswith(str(base)):
+            with contextlib.suppress(docker.errors.DockerException):
+                container.remove(force=True)
     for image in api.images.list(filters={"label": "org.labkit.kit=labkit"}):
-        if image.labels.get(label, "").startswith(base):
+        if image.labels.get(label, "").startswith(str(base)):
             for tag in image.tags or [image.id]:
                 with contextlib.suppress(docker.errors.DockerException):
                     api.images.remove(tag, force=True)
@@ -229,14 +287,17 @@ def docker_containers(api, ws: Path) -> list:
 
 @pytest.fixture(scope="session")
 def docker_built_template(docker_daemon, tmp_path_factory):
-    """A miniapp workspace on the docker backend with 1.0.0-1.0.2 built once per session."""
-    from support import base_env, lab
+    """A miniapp workspace on the docker backend with 1.0.0-1.0.2 built once per run."""
 
-    ws = make_miniapp(tmp_path_factory.mktemp("dtemplate") / "ws", ["1.0.0", "1.0.1", "1.0.2"])
-    env = base_env(LAB_BACKEND="docker")
-    for version in ("1.0.0", "1.0.1", "1.0.2"):
-        lab("artifacts", "build", version, "--ref", f"v{version}", cwd=ws, env=env, timeout=600)
-    return ws
+    def make(root: Path) -> Path:
+        ws = make_miniapp(root / "ws", ["1.0.0", "1.0.1", "1.0.2"])
+        env = base_env(LAB_BACKEND="docker")
+        for version in ("1.0.0", "1.0.1", "1.0.2"):
+            lab("artifacts", "build", version, "--ref", f"v{version}", cwd=ws, env=env,
+                timeout=600)
+        return ws
+
+    return Path(made_once(tmp_path_factory, "dtemplate", make))
 
 
 @pytest.fixture

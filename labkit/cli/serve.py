@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from labcore.errors import EXIT_OK
-from labcore.procs import pid_alive
 
 
 def register(sub, common) -> None:
@@ -44,32 +43,21 @@ def run_serve(args) -> int:
 
 
 def run_stop(args) -> int:
-    import time
-
     from labkit.cli.render import print_json
     from labkit.console import say
-    from labkit.runtime.backends import get_backend
-    from labkit.runtime.control import Control
+    from labkit.runtime.control import stop_supervisor
     from labkit.runtime.layout import Workspace
 
-    ws = Workspace.find(args.workspace)
-    control = Control(ws)
-    if not control.alive():
-        removed = get_backend(ws).sweep()  # containers a crashed supervisor left
-        if args.json:
-            print_json({"stopped": False, "was_running": False, "removed": removed})
-        else:
-            say("[serve] the supervisor is not running"
-                + (f"; removed its leftover containers {', '.join(removed)}" if removed else ""))
-        return EXIT_OK
-    pid = control.call("status")["pid"]
-    control.call("shutdown")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and pid_alive(pid):
-        time.sleep(0.02)
-    get_backend(ws).sweep()
+    result = stop_supervisor(Workspace.find(args.workspace))
+    removed = ", ".join(result["removed"])
     if args.json:
-        print_json({"stopped": not pid_alive(pid), "was_running": True, "pid": pid})
+        print_json(result)
+    elif not result["was_running"]:
+        say("[serve] the supervisor is not running"
+            + (f"; removed its leftover containers {removed}" if removed else ""))
+    elif result["killed"]:
+        say(f"[serve] supervisor {result['pid']} did not stop within {result['timeout_s']:g} s and "
+            "was killed" + (f"; removed its containers {removed}" if removed else ""))
     else:
-        say(f"[serve] supervisor {pid} stopped")
+        say(f"[serve] supervisor {result['pid']} stopped")
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,10 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from labcore.procs import pid_alive
 from labkit.errors import SupervisorError
 from labkit.runtime.layout import Workspace
 
 _MAX_SUN_PATH = 100
+STOP_TIMEOUT_ENV = "LAB_STOP_TIMEOUT"
 
 
 @contextlib.contextmanager
@@ -120,6 +123,49 @@ def ensure_running(ws: Workspace, *, timeout: float = 20.0) -> Control:
         time.sleep(0.02)
     raise SupervisorError(f"the supervisor did not come up within {timeout:g} s",
                           hint=_tail(ws.supervisor_log))
+
+
+def stop_supervisor(ws: Workspace) -> dict[str, Any]:
+    """Stop the workspace's supervisor and everything it runs.
+
+    It gets stop_timeout() seconds to stop its backends; one still running then is
+    killed (its process backends die with it). Either way the backend's leftovers
+    (containers) are removed after.
+    """
+    from labkit.runtime.backends import get_backend
+
+    control = Control(ws)
+    if not control.alive():  # containers a crashed supervisor left
+        return {"stopped": False, "was_running": False, "pid": None, "killed": False,
+                "removed": get_backend(ws).sweep()}
+    pid = control.call("status")["pid"]
+    control.call("shutdown")
+    timeout = stop_timeout()
+    killed = not _wait_exit(pid, timeout)
+    if killed:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _wait_exit(pid, 5)
+    return {"stopped": not pid_alive(pid), "was_running": True, "pid": pid, "killed": killed,
+            "timeout_s": timeout, "removed": get_backend(ws).sweep()}
+
+
+def stop_timeout() -> float:
+    """Seconds a supervisor gets to stop its backends: $LAB_STOP_TIMEOUT, else 30."""
+    try:
+        return max(0.1, float(os.environ.get(STOP_TIMEOUT_ENV, "30")))
+    except ValueError:
+        return 30.0
+
+
+def _wait_exit(pid: int, timeout: float) -> bool:
+    """Whether ``pid`` exited within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def _tail(path: Path, lines: int = 15) -> str | None:

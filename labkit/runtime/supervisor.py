@@ -382,8 +382,13 @@ class Supervisor:
         await self.prober.end()
         control.close()
         await self.router.close()
-        for served in [*self.backends.values(), *self.retiring]:
-            await self.stop_served(served, drain=False)
+        await asyncio.gather(*(self.stop_served(served, drain=False)
+                               for served in [*self.backends.values(), *self.retiring]))
+        # A restart that shutdown cancelled may still be starting a backend in a worker
+        # thread: wait for every such thread, then remove whatever it started.
+        await asyncio.get_running_loop().shutdown_default_executor()
+        for ident in self.backend.sweep():
+            log(f"removed {ident}, started while shutting down")
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.ws.control_path)
         with contextlib.suppress(FileNotFoundError):

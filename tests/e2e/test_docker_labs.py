@@ -1,14 +1,16 @@
 """Labs 38-01 and 38-02 on the docker backend: the learner's story with images,
-containers and `docker save` archives. Lean on purpose (each build is a real,
-uncached image build); the full stories run on the process backend."""
+containers and `docker save` archives, from the break to a checked fix. Leaner
+than the process backend's stories in what they assert along the way (each
+build is a real, uncached image build); the steps are the same."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import copy_linking_archives, docker_containers
+from conftest import copy_linking_archives, docker_containers, made_once
 from support import KIT_ROOT, base_env, just, lab, lab_json, shutdown_workspace, unwrap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
@@ -20,14 +22,20 @@ def tars(ws):
 
 @pytest.fixture(scope="session")
 def started_docker_course(docker_daemon, tmp_path_factory):
-    """`lab start 38-01 --backend docker` once per session, stopped: a snapshot to copy."""
-    course = tmp_path_factory.mktemp("dcourse") / "course"
-    course.mkdir()
-    env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
-    out = lab("start", "38-01", "--backend", "docker", cwd=course, env=env, timeout=900).stdout
-    ws = course / "learners" / "ana" / "phase-38"
-    shutdown_workspace(ws)
-    return course, out
+    """`lab start 38-01 --backend docker` once per run, stopped: a snapshot to copy."""
+
+    def make(root: Path) -> dict:
+        course = root / "course"
+        course.mkdir()
+        env = base_env(LAB_COURSE=str(course), LAB_LEARNER="ana")
+        out = lab("start", "38-01", "--backend", "docker", cwd=course, env=env,
+                  timeout=900).stdout
+        leftovers = shutdown_workspace(course / "learners" / "ana" / "phase-38")
+        assert not leftovers, f"processes left behind: {leftovers}"
+        return {"course": course, "out": out}
+
+    made = made_once(tmp_path_factory, "dcourse", make)
+    return Path(made["course"]), made["out"]
 
 
 @pytest.fixture
@@ -112,6 +120,19 @@ def test_lab_38_02_on_docker(docker_daemon, tmp_path):
         out = lab("rollback", "--to", "1.3.2", "--rebuild", cwd=ws, env=env, timeout=600).stdout
         assert "rebuilt 1.3.2" in out and "now serving 1.3.2" in out
         assert lab("smoke", cwd=ws, env=env).stdout.startswith("[smoke] PASS: 1.3.2")
+
+        # Fix and release 1.3.6 (another image build): the prune now protects 1.3.2.
+        lab_dir = KIT_ROOT / "labs" / "38-02-failed-releases-eat-retention"
+        subprocess.run(["git", "apply", str(lab_dir / "fix" / "fix.diff")], cwd=ws, check=True)
+        subprocess.run(["git", "commit", "-qam", "protect the last good release"], cwd=ws,
+                       check=True, env=env)
+        release = just("release", "1.3.6", cwd=ws, env=env)
+        assert release.returncode == 0, release.stdout + release.stderr
+        assert "[release] protected 1.3.2: the last release that passed smoke" in release.stdout
+        assert "tutor-1.3.2.tar" in tars(ws)
+        report = unwrap(lab("check", "38-02", "--json", cwd=ws, env=env, check=False).stdout)
+        assert report["recovered"] is True and report["reference"]["backend"] == "docker"
+        assert all(c["passed"] for c in report["checks"]), report["checks"]
     finally:
         leftovers = shutdown_workspace(ws)
         containers = docker_containers(docker_daemon, ws)

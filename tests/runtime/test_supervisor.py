@@ -8,7 +8,7 @@ import signal
 import stat
 from pathlib import Path
 
-from support import http_get, lab, lab_json, pid_alive, public_url, wait_for
+from support import base_env, http_get, lab, lab_json, pid_alive, public_url, wait_for
 
 
 def listening_tcp_ports(pid: int) -> list[tuple[str, int]]:
@@ -44,6 +44,25 @@ def test_serve_status_stop_lifecycle(built):
     assert code == 503 and "no release is serving" in body
     lab("stop", cwd=built)
     wait_for(lambda: not pid_alive(pid), what="supervisor exit")
+    assert lab_json("status", cwd=built)["supervisor"]["running"] is False
+
+
+def test_stop_kills_a_supervisor_that_does_not_finish_stopping_and_its_backends(built):
+    lab("deploy", "1.0.0", cwd=built)
+    (built / ".lab/unpacked/1.0.1/IGNORE_TERM").parent.mkdir(parents=True, exist_ok=True)
+    lab("deploy", "1.0.1", cwd=built)
+    (built / ".lab/unpacked/1.0.1/IGNORE_TERM").write_text("")
+    lab("stop", cwd=built)  # a fresh start, so that 1.0.1 reads IGNORE_TERM as it starts
+    lab("serve", cwd=built)
+    status = lab_json("status", cwd=built)
+    backends = [int(b["ident"]) for b in status["supervisor"]["backends"]]
+    assert status["serving"] == "1.0.1" and backends
+    # 1.0.1 ignores SIGTERM, so the supervisor needs its 5 s of grace to stop it: more
+    # than the second `lab stop` is told to wait here.
+    result = lab_json("stop", cwd=built, env=base_env(LAB_STOP_TIMEOUT="0.5"))
+    assert result["was_running"] and result["killed"] and result["stopped"]
+    assert result["timeout_s"] == 0.5
+    wait_for(lambda: not any(pid_alive(p) for p in backends), what="backends to exit")
     assert lab_json("status", cwd=built)["supervisor"]["running"] is False
 
 

@@ -35,8 +35,10 @@ ISOLATED = ("-S",)
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
+    # A supervisor that dies without stopping its backends (kill -9, or `lab stop` giving
+    # up on it) takes them along: SIGKILL, since nothing routes to them any more.
     with contextlib.suppress(Exception):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class ProcessRunning(Running):

@@ -123,9 +123,14 @@ def built(built_miniapp_template, tmp_path):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The kit's site, built once per run with ``mkdocs build --strict``."""
-    from site_support import build_site
+    from site_support import Site, build_site
 
-    return Path(made_once(tmp_path_factory, "site", lambda root: build_site(root / "site")))
+    def make(root: Path) -> dict:
+        site = build_site(root / "site")
+        return {"root": site.root, "output": site.output, "labs_dir": site.labs_dir}
+
+    made = made_once(tmp_path_factory, "site", make)
+    return Site(Path(made["root"]), made["output"], Path(made["labs_dir"]))
 
 
 # --- courses: a whole lab started (or broken) once per session, copied per test ------

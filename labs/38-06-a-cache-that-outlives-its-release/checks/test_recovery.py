@@ -68,7 +68,7 @@ def test_a_rollback_moves_the_cache_to_a_fresh_namespace(workspace):
     said = (proc.stdout + proc.stderr).strip().splitlines()
     assert proc.returncode == 0, _say(
         f"scripts/rollback.sh fails after a successful flip: {said[-1] if said else 'no output'}",
-        f"scripts/rollback.sh falla tras un cambio que salió bien: "
+        f"scripts/rollback.sh falla tras un cambio de puntero que salió bien: "
         f"{said[-1] if said else 'sin salida'}")
     assert after and after != "ns-7", _say(
         "after a rollback the cache namespace is still ns-7: the release rolled back to "

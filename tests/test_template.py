@@ -1,5 +1,6 @@
 """The minitutor template: the rendered workspace, its build, the running
-service, its recipes and scripts, and the key-swap fault the labs inject."""
+service and its answer cache, its recipes and scripts, and the key-swap fault
+the labs inject."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ SWAPPED_LINE = '    return {"spanish": fix_es, "correction": fix_en}\n'
 SENTENCE = "she go to school yesterday"
 ENGLISH = "She went to school yesterday."
 SPANISH = "Ella fue a la escuela ayer."
-RECIPES = {"release", "rollback", "update", "smoke-portal", "artifacts-prune", "status"}
+RECIPES = {"release", "rollback", "update", "cache-rotate", "smoke-portal", "artifacts-prune",
+           "status"}
 
 FAKE_LAB = """#!/bin/sh
 # Stands in for the kit's CLI: records its arguments, one call a line.
@@ -165,9 +167,10 @@ def http(url: str, data: bytes | None = None) -> tuple[int, str]:
 
 
 @contextmanager
-def serve(release: Path, ws: Path) -> Iterator[str]:
+def serve(release: Path, ws: Path, data: Path | None = None) -> Iterator[str]:
     """Run a built release the way the runtime does (cwd, PORT, PYTHONPATH from
-    service.yaml made absolute, the kit's Python); always stop it."""
+    service.yaml made absolute, the kit's Python, LAB_DATA_DIR when ``data`` is
+    given); always stop it."""
     service = YAML(typ="safe").load((ws / "service.yaml").read_text())
     command = [sys.executable if part == "python" else part for part in service["run"]]
     port = free_port()
@@ -177,6 +180,7 @@ def serve(release: Path, ws: Path) -> Iterator[str]:
         "LAB_VERSION": "from-env",
         "PYTHONPATH": os.pathsep.join(str(release / p) for p in service["pythonpath"]),
         "PYTHONDONTWRITEBYTECODE": "1",
+        **({"LAB_DATA_DIR": str(data)} if data else {}),
     }
     proc = subprocess.Popen(
         command, cwd=release, env=env,
@@ -337,6 +341,22 @@ def test_rollback_passes_its_arguments_to_lab(clone, kit_env, tmp_path):
     assert calls.read_text().splitlines() == ["rollback --rebuild"]
 
 
+def test_a_rollback_moves_the_cache_to_a_fresh_namespace(clone, kit_env, tmp_path):
+    cache = clone / ".lab" / "data" / "cache"
+    for expected in ("ns-1", "ns-2"):
+        result = run_script(clone, kit_env, tmp_path / "calls", "scripts/rollback.sh")
+        assert result.returncode == 0, result.stderr
+        assert (cache / "NAMESPACE").read_text() == expected + "\n"
+    assert "[cache] answers now go to namespace ns-2 (was ns-1)" in result.stderr
+
+    failing = tmp_path / "failing-lab"
+    failing.write_text("#!/bin/sh\necho 'no prior release' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    failed = run_script(clone, failing, tmp_path / "calls", "scripts/rollback.sh")
+    assert failed.returncode == 3 and "no prior release" in failed.stderr
+    assert (cache / "NAMESPACE").read_text() == "ns-2\n"  # no flip, no rotation
+
+
 def git_out(repo: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=repo, capture_output=True, text=True, check=True
@@ -375,6 +395,28 @@ def test_built_service_serves_the_contract(payload, ws):
         assert slot(page, "correction") == ENGLISH
         assert slot(page, "spanish") == SPANISH
         assert 'data-slot="correction" lang="en"' in page
+
+
+def test_releases_share_the_cache_directory_but_not_their_answers(payload, ws, tmp_path):
+    data = tmp_path / "data"
+    request = json.dumps({"sentence": SENTENCE}).encode()
+    with serve(payload, ws, data) as base:
+        assert json.loads(http(base + "/quiz/submit", request)[1])["correction"] == ENGLISH
+        [entry] = (data / "cache" / "ns-0" / "1.2.2").iterdir()
+        entry.write_text('{"correction": "kept", "spanish": "guardada"}')
+        assert json.loads(http(base + "/quiz/submit", request)[1])["correction"] == "kept"
+
+    newer = tmp_path / "newer"
+    shutil.copytree(payload, newer)
+    (newer / "VERSION").write_text("1.2.3\n")
+    with serve(newer, ws, data) as base:  # the same cache, another release
+        assert json.loads(http(base + "/quiz/submit", request)[1])["correction"] == ENGLISH
+
+    subprocess.run(["sh", "scripts/cache-rotate.sh"], cwd=ws, check=True, capture_output=True,
+                   env={**os.environ, "LAB_DATA_DIR": str(data)})
+    with serve(payload, ws, data) as base:  # 1.2.2 again, in a fresh namespace
+        assert json.loads(http(base + "/quiz/submit", request)[1])["correction"] == ENGLISH
+    assert (data / "cache" / "ns-1" / "1.2.2").is_dir()
 
 
 def test_build_gate_fails_on_a_failing_test(ws, wheelhouse, tmp_path):

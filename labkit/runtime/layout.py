@@ -61,6 +61,12 @@ class Workspace:
         return self.state / "unpacked"
 
     @property
+    def data(self) -> Path:
+        """State the releases keep across releases (a cache, say): every release of
+        the workspace is handed this one directory, so it outlives each of them."""
+        return self.state / "data"
+
+    @property
     def history_path(self) -> Path:
         return self.state / "releases.jsonl"
 

@@ -1,5 +1,6 @@
 """A release runs on its own payload and the standard library, never on the kit's
-environment: a dependency missing from its pins fails at start, as in production."""
+environment: a dependency missing from its pins fails at start, as in production.
+What releases share is the workspace's data directory, handed to each of them."""
 
 from __future__ import annotations
 
@@ -32,3 +33,17 @@ def test_a_release_does_not_see_the_kits_packages(built):
     lab("deploy", "1.0.0", cwd=built)
     status, body = http_get(public_url(built) + "/version")
     assert status == 200 and json.loads(body)["six"]  # its own pin is there
+
+
+def test_every_release_is_handed_the_same_data_directory(built):
+    """State a release keeps (a cache) goes to .lab/data, which outlives each release."""
+    seen = {}
+    for version in ("1.0.0", "1.0.1"):
+        lab("deploy", version, cwd=built)
+        status, body = http_get(public_url(built) + "/data")
+        assert status == 200
+        answer = json.loads(body)
+        seen[answer["version"]] = answer["data"]
+    data = (built / ".lab" / "data").resolve()
+    assert seen == {"1.0.0": str(data), "1.0.1": str(data)}
+    assert data.is_dir()

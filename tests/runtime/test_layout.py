@@ -32,6 +32,7 @@ def test_paths_live_under_the_root(root):
     assert ws.history_path == root / ".lab" / "releases.jsonl"
     assert ws.journal_path == root / ".lab" / "journal.jsonl"
     assert ws.router_path.name == "router.json" and ws.control_path.name == "control.sock"
+    assert ws.data == root / ".lab" / "data"
     assert ws.artifact_name("1.2.3") == "tutor-1.2.3.tar"
 
 

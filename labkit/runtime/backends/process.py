@@ -109,9 +109,11 @@ class ProcessBackend(Backend):
             for key, value in os.environ.items()
             if key in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER")
         }
+        self.ws.data.mkdir(parents=True, exist_ok=True)
         env.update({
             "PORT": str(port),
             "LAB_VERSION": version,
+            "LAB_DATA_DIR": str(self.ws.data),
             "PYTHONPATH": os.pathsep.join(str(root / p) for p in spec.pythonpath),
             "PYTHONUNBUFFERED": "1",
         })

@@ -45,6 +45,12 @@ def call(method: str, path: str, body: bytes = b"", query: str = "") -> Response
     return Response(seen["status"], seen["headers"], b"".join(chunks))
 
 
+@pytest.fixture(autouse=True)
+def no_cache_unless_asked(monkeypatch):
+    """No answer cache unless a test gives the service a data directory."""
+    monkeypatch.delenv("LAB_DATA_DIR", raising=False)
+
+
 @pytest.fixture
 def client():
     return call

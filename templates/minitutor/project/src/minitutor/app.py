@@ -6,7 +6,8 @@ Routes:
 - ``GET /version``: the release's version (the ``VERSION`` file in the current
   directory, else ``$LAB_VERSION``, else ``dev``);
 - ``POST /quiz/submit`` with ``{"sentence": "..."}``: the tutor's answer, its
-  keys on the wire in the order the tutor returns them;
+  keys on the wire in the order the tutor returns them (kept in the answer
+  cache, ``cache``, when the kit hands the release a data directory);
 - ``GET /portal?sentence=...``: the learner-facing page for one sentence;
 - ``GET /``: a small form that opens the portal.
 
@@ -22,7 +23,7 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from minitutor import agent, portal
+from minitutor import agent, cache, portal
 
 MAX_SENTENCE = 500  # characters
 MAX_BODY = 16 * 1024  # bytes
@@ -91,8 +92,9 @@ def _submit(environ: dict) -> tuple[int, str, bytes]:
     if not isinstance(payload, dict):
         raise HTTPError(400, "request body must be a JSON object")
     sentence = check_sentence(payload.get("sentence"))
+    answer = cache.answer(cache.directory(), version(), sentence, agent.tutor)
     # No sort_keys: the key order on the wire is the tutor's own.
-    body = agent.to_json(agent.tutor(sentence))
+    body = agent.to_json(answer)
     return 200, "application/json", body.encode("utf-8")
 
 

@@ -8,7 +8,8 @@ field order that is harmless; the day the order changes, the page shows the
 wrong language in the wrong slot and no error is raised anywhere.
 
 Each slot is an element whose ``data-slot`` attribute is the contract field
-the slot is meant for (``correction`` or ``spanish``).
+the slot is meant for (``correction`` or ``spanish``). The page renders its own
+answer every time; only the API serves from the answer cache.
 """
 
 from __future__ import annotations

@@ -51,7 +51,8 @@ class _Run:
 
 
 def check_labs(lab_id: str | None = None, *, report: Callable[[Step], None] = lambda s: None,
-               keep: bool = False) -> list[Step]:
+               keep: bool = False, static: bool = False) -> list[Step]:
+    """Check every lab (or ``lab_id``); ``static``: only the steps that need no workspace."""
     dirs = lab_dirs()
     if lab_id:
         dirs = [d for d in dirs if d.name == lab_id or d.name.startswith(f"{lab_id}-")]
@@ -59,15 +60,17 @@ def check_labs(lab_id: str | None = None, *, report: Callable[[Step], None] = la
             raise LabError(f"there is no lab {lab_id!r} to check")
     steps: list[Step] = []
     for directory in dirs:
-        steps += check_lab_dir(directory, report=report, keep=keep)
+        steps += check_lab_dir(directory, report=report, keep=keep, static=static)
     return steps
 
 
 def check_lab_dir(directory: Path, *, report: Callable[[Step], None] = lambda s: None,
-                  keep: bool = False) -> list[Step]:
+                  keep: bool = False, static: bool = False) -> list[Step]:
     run = _Run(directory.name, report)
     try:
         _static(directory, run)
+        if static:
+            return run.steps
         lab = load(directory)
         course = Path(tempfile.mkdtemp(prefix=f"lab-devcheck-{lab.id}-"))
         try:

@@ -19,6 +19,9 @@ def register(sub, common) -> None:
                          "line budget. Exits 1 on any failure.")
     p.add_argument("id", nargs="?", metavar="ID", help="one lab (default: every lab)")
     p.add_argument("--keep", action="store_true", help="keep the scratch course for inspection")
+    p.add_argument("--static", action="store_true",
+                   help="only what needs no workspace (lab.yaml, both languages, the fix's "
+                   "line budget): seconds instead of minutes")
     p.set_defaults(run=run_check)
 
 
@@ -36,7 +39,7 @@ def run_check(args) -> int:
             err_console.print(f"[dev] {mark} {step.lab}: {step.step}{detail}", markup=False,
                               style="lab.dim" if step.ok else "lab.fail")
 
-    steps = check_labs(args.id, report=progress, keep=args.keep)
+    steps = check_labs(args.id, report=progress, keep=args.keep, static=args.static)
     failed = [s for s in steps if not s.ok]
     if args.json:
         print_json({"ok": not failed, "steps": [s.as_dict() for s in steps]})

@@ -112,3 +112,20 @@ def test_serve_removes_containers_a_killed_supervisor_left(docker_built, docker_
     assert served(docker_built) == "1.0.2"
     after = {c.id for c in docker_containers(docker_daemon, docker_built)}
     assert before and not before & after
+
+
+def test_containers_share_the_workspace_data_directory_as_its_owner(docker_built, docker_daemon):
+    import os
+
+    seen = {}
+    for version in ("1.0.0", "1.0.1"):
+        lab("deploy", version, cwd=docker_built)
+        code, body = http_get(public_url(docker_built) + "/data")
+        assert code == 200, body
+        seen[json.loads(body)["version"]] = json.loads(body)["data"]
+    assert seen == {"1.0.0": "/data", "1.0.1": "/data"}
+    data = str((docker_built / ".lab" / "data").resolve())
+    for container in docker_containers(docker_daemon, docker_built):
+        mounts = {m["Destination"]: m["Source"] for m in container.attrs["Mounts"]}
+        assert mounts == {"/data": data}
+        assert container.attrs["Config"]["User"] == f"{os.getuid()}:{os.getgid()}"

@@ -9,11 +9,14 @@ supervisor find exactly this workspace's containers.
 from __future__ import annotations
 
 import contextlib
+import os
 
 from labkit.errors import ArtifactError
 from labkit.runtime import dockerapi, failpoints
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.backends.base import Backend, Running
+
+DATA_DIR = "/data"  # where a container sees the workspace's .lab/data
 
 
 class ContainerRunning(Running):
@@ -122,11 +125,18 @@ class DockerBackend(Backend):
         import asyncio
 
         api = dockerapi.client()
+        # Like a process release, a container gets the workspace's data directory (state
+        # its releases share, such as a cache) and runs as the workspace's owner, so what
+        # it writes there stays theirs.
+        self.ws.data.mkdir(parents=True, exist_ok=True)
         container = await asyncio.to_thread(
             api.containers.run, self.tag(version), detach=True,
             ports={f"{dockerapi.PORT}/tcp": ("127.0.0.1", port)},
             labels=dockerapi.labels(self.ws, version),
-            environment={"PORT": str(dockerapi.PORT), "LAB_VERSION": version},
+            environment={"PORT": str(dockerapi.PORT), "LAB_VERSION": version,
+                         "LAB_DATA_DIR": DATA_DIR},
+            volumes={str(self.ws.data.resolve()): {"bind": DATA_DIR, "mode": "rw"}},
+            user=f"{os.getuid()}:{os.getgid()}",
         )
         return ContainerRunning(version, port, container)
 

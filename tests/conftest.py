@@ -25,11 +25,12 @@ from support import (  # noqa: E402
 
 E2E_DIR = Path(__file__).resolve().parent / "e2e"
 # Fixtures that stand up real releases: a started or broken course, the runtime's test
-# service built and served, or the template's service built from its wheelhouse.
+# service built and served, the template's service built from its wheelhouse, or a
+# Docker daemon.
 # A test that uses one is end to end.
 E2E_FIXTURES = frozenset({
     "started_38_01_snapshot", "broken_38_01_snapshot", "broken_38_02_snapshot",
-    "built_miniapp_template", "miniapp", "wheelhouse",
+    "built_miniapp_template", "miniapp", "wheelhouse", "docker_daemon",
 })
 
 
@@ -37,11 +38,16 @@ E2E_FIXTURES = frozenset({
 def pytest_collection_modifyitems(config, items):
     """Mark end-to-end tests, so that -m "not e2e" leaves the fast inner loop: everything
     under tests/e2e/, every test that needs a started course or a built service, and
-    every test that drives a real browser."""
+    every test that drives a real browser. Files holding such tests run first."""
+    heavy = set()
     for item in items:
         if (E2E_DIR in Path(item.path).parents or E2E_FIXTURES & set(item.fixturenames)
                 or item.get_closest_marker("browser")):
             item.add_marker(pytest.mark.e2e)
+            heavy.add(item.path)
+    # Files with end-to-end tests first (the order within a file kept): the workers take
+    # the long files, and the set-up they share, early, and the quick ones fill the end.
+    items.sort(key=lambda item: item.path not in heavy)
 
 
 # --- set-up shared by the whole run ------------------------------------------------

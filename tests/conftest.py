@@ -25,12 +25,12 @@ from support import (  # noqa: E402
 
 E2E_DIR = Path(__file__).resolve().parent / "e2e"
 # Fixtures that stand up real releases: a started or broken course, the runtime's test
-# service built and served, the template's service built from its wheelhouse, or a
-# Docker daemon.
+# service built and served, the template's service built from its wheelhouse, a
+# Docker daemon, or the site built by mkdocs.
 # A test that uses one is end to end.
 E2E_FIXTURES = frozenset({
     "started_38_01_snapshot", "broken_38_01_snapshot", "broken_38_02_snapshot",
-    "built_miniapp_template", "miniapp", "wheelhouse", "docker_daemon",
+    "built_miniapp_template", "miniapp", "wheelhouse", "docker_daemon", "built_site",
 })
 
 

@@ -323,6 +323,7 @@ def test_the_json_section_shows_the_envelope_with_its_schema_version() -> None:
 # ------------------------------------------------------------- strict build
 
 
+@pytest.mark.e2e
 def test_the_strict_build_stops_on_a_lab_the_kit_cannot_load(tmp_path: Path) -> None:
     from labkit.catalog import load
     from labkit.errors import DataError

@@ -8,6 +8,8 @@ import pytest
 from ruamel.yaml import YAML
 from support import KIT_ROOT, base_env, git, lab, lab_json, shutdown_workspace
 
+pytestmark = pytest.mark.e2e  # a lab started in a course of its own
+
 
 def answers(ws):
     return YAML(typ="safe").load((ws / ".copier-answers.yml").read_text())

@@ -250,6 +250,7 @@ def test_the_control_socket_answers_a_request_that_is_not_an_object(built, paylo
     assert "Traceback" not in log and "exception" not in log.lower()
 
 
+@pytest.mark.e2e
 def test_a_started_lab_with_a_journal_of_random_bytes_is_checked_not_crashed(tmp_path):
     from support import shutdown_workspace
 

@@ -38,6 +38,8 @@ def crash(ws, failpoint: str, *args: str) -> None:
 BUILD_POINTS = ["build.exported", "build.recipe_done", "store.packed", "store.announced",
                 "store.swapped"]
 DOCKER = pytest.mark.docker
+# Every test here builds or serves releases (`ws` picks its fixture by backend).
+pytestmark = pytest.mark.e2e
 
 
 def on_backends(name: str, points: list[str], docker_points: list[str]):

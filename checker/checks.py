@@ -15,7 +15,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from checker.pytest_plugin import LAB_DIR_ENV, WORKSPACE_ENV
+# How the pytest process finds the workspace and the lab (read by checker.pytest_plugin,
+# which imports pytest; this module does not, so judging needs no pytest import).
+WORKSPACE_ENV = "LAB_CHECK_WORKSPACE"
+LAB_DIR_ENV = "LAB_CHECK_LAB_DIR"
 
 
 @dataclass(frozen=True)

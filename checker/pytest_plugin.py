@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-WORKSPACE_ENV = "LAB_CHECK_WORKSPACE"
-LAB_DIR_ENV = "LAB_CHECK_LAB_DIR"
+from checker.checks import LAB_DIR_ENV, WORKSPACE_ENV
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,8 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.checks import CheckResult
 from checker.journal import JournalError, Verdict
 from checker.record_verdict import RecordVerdict, judge_records
 from checker.records import Evidence, Mention, RecordRules
@@ -19,9 +18,11 @@ from checker.stopwatch import Stopwatch, measure
 from labcore import events
 from labkit import labstate
 from labkit.catalog import Lab, all_labs
-from labkit.check_fixtures import run_lab_checks
 from labkit.errors import LabError, WorkspaceError
 from labkit.i18n import t
+
+if TYPE_CHECKING:
+    from checker.checks import CheckResult
 from labkit.runtime.backends import workspace_kind
 from labkit.runtime.layout import Workspace
 
@@ -128,6 +129,8 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
         raise WorkspaceError(t("check.before_break", lab=lab.id))
     if not Control(ws).alive():
         raise WorkspaceError(t("check.not_serving", workspace=ws.root))
+    from labkit.check_fixtures import run_lab_checks  # imports pytest: only when checking
+
     checks = run_lab_checks(lab.dir, ws.root, timeout=timeout)
     learner = (labstate.lab_info(ws.root) or {}).get("learner")
     record = judge_records(ws.root / RECORDS_FILE, all_rules(), bug_id=lab.id,

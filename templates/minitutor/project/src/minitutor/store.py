@@ -26,6 +26,7 @@ MIGRATIONS = [
     " correction TEXT NOT NULL, at REAL NOT NULL)",
     "ALTER TABLE attempts ADD COLUMN spanish TEXT",
 ]
+COLUMNS = ("sentence", "correction", "spanish")  # what each attempt records
 
 
 def path() -> Path | None:
@@ -62,10 +63,12 @@ def record(db: Path | None, sentence: str, answer: dict) -> None:
     """Keep one attempt: the sentence and the answer the API sent."""
     if db is None:
         return
+    values = {"sentence": sentence, **answer}
     conn = connect(db)
     try:
-        conn.execute("INSERT INTO attempts (sentence, correction, spanish, at) VALUES (?, ?, ?, ?)",
-                     (sentence, answer["correction"], answer["spanish"], time.time()))
+        conn.execute(f"INSERT INTO attempts ({', '.join(COLUMNS)}, at)"
+                     f" VALUES ({', '.join('?' for _ in COLUMNS)}, ?)",
+                     (*(values[c] for c in COLUMNS), time.time()))
     finally:
         conn.close()
 

@@ -90,5 +90,5 @@ def test_a_rollback_with_the_schema_unchanged_or_unrecorded_is_a_plain_flip(buil
     lab("deploy", "1.0.2", cwd=built)  # no backup before 1.0.2: the kit cannot tell
     make_record(db, 3)
     flipped = lab("rollback", cwd=built)
-    assert "no backup was taken before the releases after 1.0.0" in flipped.stdout
+    assert "no backup was taken before the releases served since 1.0.0" in flipped.stdout
     assert served_version(built) == "1.0.0"

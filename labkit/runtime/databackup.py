@@ -63,6 +63,17 @@ def schema(db: Path) -> int | None:
         return None
 
 
+def _intact(db: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        try:
+            return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
 def crossed(ws: Workspace, target: str) -> Backup | None:
     """The backup taken before the first release served after ``target`` last served."""
     served = History(ws.history_path).served()
@@ -92,10 +103,14 @@ def guard(ws: Workspace, target: str, *, restore: bool,
                                 hint=t("data.restore_hint"))
     tmp = live.with_name(f".{live.name}.restoring")
     shutil.copyfile(backup.path, tmp)
-    if schema(tmp) != backup.schema:
+    if not _intact(tmp) or schema(tmp) != backup.schema:
         tmp.unlink()
         raise LabError(t("data.bad_backup", backup=_shown(ws, backup.path)))
     kept = backup.path.with_name(f"{backup.name}.replaced-by-rollback-to-{target}.db")
+    n = 1
+    while kept.exists():  # an earlier restore's leftovers are never overwritten
+        n += 1
+        kept = backup.path.with_name(f"{backup.name}.replaced-by-rollback-to-{target}.{n}.db")
     if live.exists():
         os.replace(live, kept)  # the data the newer releases wrote stays, unread
     os.replace(tmp, live)

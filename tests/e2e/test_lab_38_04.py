@@ -32,8 +32,9 @@ RECORD = """# My breaks
   hint_2: "Which migrations has quiz.db seen, and which ones does 1.4.2 know?"
   hint_3: "Which release has no backup in .lab/data/backups?"
   fix_diff: >-
-    removed the DROP COLUMN migration (expand now, contract later) and put
-    sh scripts/backup.sh back before the deploy in scripts/release.sh
+    removed the DROP COLUMN migration from src/minitutor/store.py (expand now,
+    contract later) and put sh scripts/backup.sh back before the deploy in
+    scripts/release.sh
 ```
 """
 

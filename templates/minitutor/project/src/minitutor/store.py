@@ -60,8 +60,10 @@ def connect(db: Path) -> sqlite3.Connection:
 
 
 def record(db: Path | None, sentence: str, answer: dict) -> None:
-    """Keep one attempt: the sentence and the answer the API sent."""
-    if db is None:
+    """Keep one attempt: the sentence and the answer the API sent (an answer that is
+    not an object, such as a cache entry in a format this release does not know, is
+    served as it is and not recorded)."""
+    if db is None or not isinstance(answer, dict):
         return
     values = {"sentence": sentence, **answer}
     conn = connect(db)

@@ -29,9 +29,9 @@ git commit -q --allow-empty -m "release $VERSION"
 git tag -a "v$VERSION" -m "release $VERSION"
 printf '[release] tagged v%s\n' "$VERSION"
 
-# 3. Build the artifact from the tag, back up the data it may migrate, deploy it.
-"$LAB" artifacts build "$VERSION" --ref "v$VERSION"
+# 3. Back up the data the release may migrate, build the artifact from the tag, deploy it.
 sh scripts/backup.sh "$VERSION"
+"$LAB" artifacts build "$VERSION" --ref "v$VERSION"
 "$LAB" deploy "$VERSION"
 
 # 4. Prune old artifacts, keeping the newest five.

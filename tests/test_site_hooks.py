@@ -329,7 +329,7 @@ def test_the_strict_build_stops_on_a_lab_the_kit_cannot_load(tmp_path: Path) -> 
     from labkit.errors import DataError
 
     labs_dir = tmp_path / "labs"
-    for lab_id in ("38-01", "38-02", "38-05", "38-06"):  # the hand-written pages link to each
+    for lab_id in ("38-01", "38-02", "38-04", "38-05", "38-06"):  # the hand-written pages link to each
         write_lab(labs_dir, f"{lab_id}-ok", lab_id)
     broken = write_lab(labs_dir, "38-03-bad", "38-03", title=("English only", None))
     with pytest.raises(DataError) as raised:

@@ -1,4 +1,4 @@
-"""lab rollback [--to VERSION] [--rebuild]"""
+"""lab rollback [--to VERSION] [--rebuild] [--restore-data]"""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ def register(sub, common) -> None:
     p.add_argument("--to", metavar="VERSION", help="roll back to this version instead")
     p.add_argument("--rebuild", action="store_true",
                    help="rebuild the target from its git tag if its artifact is missing or corrupt")
+    p.add_argument("--restore-data", action="store_true",
+                   help="restore the data backup taken before the releases rolled back over "
+                   "when the data has changed schema since")
     p.set_defaults(run=run)
 
 
@@ -25,7 +28,7 @@ def run(args) -> int:
     from labkit.runtime.layout import Workspace
 
     ws = Workspace.find(args.workspace)
-    result = rollback(ws, to=args.to, rebuild=args.rebuild,
+    result = rollback(ws, to=args.to, rebuild=args.rebuild, restore_data=args.restore_data,
                       say=(lambda line: None) if args.json else say)
     if args.json:
         print_json(result.as_dict())

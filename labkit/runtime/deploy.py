@@ -2,7 +2,9 @@
 
 Rollback is a deploy of an older artifact. When that artifact still exists the
 previous backend is warm and the rollback is a pointer flip; when it is gone,
-rollback stops with exit 3 unless asked to rebuild it from its git tag.
+rollback stops with exit 3 unless asked to rebuild it from its git tag. A rollback
+across a schema change of the shared data stops too, unless asked to restore the
+backup taken before it (``databackup``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import time
 from dataclasses import asdict, dataclass
 
 from labcore import events
-from labkit.errors import ArtifactError, NoRollbackPath, SupervisorError, UsageError
+from labkit.errors import ArtifactError, LabError, NoRollbackPath, SupervisorError, UsageError
 from labkit.i18n import t
-from labkit.runtime import failpoints, startfail
+from labkit.runtime import databackup, failpoints, startfail
 from labkit.runtime.artifacts import ArtifactStore
 from labkit.runtime.backends import get_backend, workspace_kind
 from labkit.runtime.build import build
@@ -98,7 +100,7 @@ def rebuild_estimate(ws: Workspace, lang: str | None = None) -> str:
 
 
 def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
-             say=lambda line: None) -> DeployResult:
+             restore_data: bool = False, say=lambda line: None) -> DeployResult:
     started = time.monotonic()
     store = ArtifactStore(ws)
     history = History(ws.history_path)
@@ -140,6 +142,12 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
             raise ArtifactError(f"[rollback] ERROR: refusing {target}: {problem}",
                                 hint="rebuild it from its tag: lab rollback "
                                 + (f"--to {target} " if to else "") + "--rebuild")
+        try:
+            restored = databackup.guard(ws, target, restore=restore_data, say=say)
+        except LabError as err:
+            ws.journal.append(events.ROLLBACK_FAILED, {"from": current, "to": target,
+                                                  "reason": str(err)})
+            raise
         rebuild_seconds = None
         mode = "flip"
         if problem:
@@ -153,6 +161,7 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
         ws.journal.append(events.ROLLBACK_FINISHED, {
             "from": current, "to": target, "mode": mode,
             "seconds": round(result.seconds, 3), "rebuild_seconds": rebuild_seconds,
+            **({"restored": restored.path.name} if restored else {}),
         })
         return result
 

@@ -29,7 +29,8 @@ git commit -q --allow-empty -m "release $VERSION"
 git tag -a "v$VERSION" -m "release $VERSION"
 printf '[release] tagged v%s\n' "$VERSION"
 
-# 3. Build the artifact from the tag, then deploy it.
+# 3. Back up the data the release may migrate, build the artifact from the tag, deploy it.
+sh scripts/backup.sh "$VERSION"
 "$LAB" artifacts build "$VERSION" --ref "v$VERSION"
 "$LAB" deploy "$VERSION"
 

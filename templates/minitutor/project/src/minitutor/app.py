@@ -7,7 +7,8 @@ Routes:
   directory, else ``$LAB_VERSION``, else ``dev``);
 - ``POST /quiz/submit`` with ``{"sentence": "..."}``: the tutor's answer, its
   keys on the wire in the order the tutor returns them (kept in the answer
-  cache, ``cache``, when the kit hands the release a data directory);
+  cache, ``cache``, and recorded as an attempt, ``store``, when the kit hands
+  the release a data directory);
 - ``GET /portal?sentence=...``: the learner-facing page for one sentence;
 - ``GET /``: a small form that opens the portal.
 
@@ -19,11 +20,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from minitutor import agent, cache, portal
+from minitutor import agent, cache, portal, store
 
 MAX_SENTENCE = 500  # characters
 MAX_BODY = 16 * 1024  # bytes
@@ -93,6 +95,10 @@ def _submit(environ: dict) -> tuple[int, str, bytes]:
         raise HTTPError(400, "request body must be a JSON object")
     sentence = check_sentence(payload.get("sentence"))
     answer = cache.answer(cache.directory(), version(), sentence, agent.tutor)
+    try:
+        store.record(store.path(), sentence, answer)
+    except sqlite3.Error as err:
+        raise HTTPError(500, f"the quiz record in {store.FILENAME} failed: {err}") from None
     # No sort_keys: the key order on the wire is the tutor's own.
     body = agent.to_json(answer)
     return 200, "application/json", body.encode("utf-8")
@@ -164,6 +170,8 @@ def main() -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    if store.path() is not None:  # migrate the quiz record before the first request
+        store.connect(store.path()).close()
     print(f"[tutor] {version()} serving on port {port}", file=sys.stderr, flush=True)
     try:
         server.run()

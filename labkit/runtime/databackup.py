@@ -98,8 +98,10 @@ def guard(ws: Workspace, target: str, *, restore: bool,
     if now == backup.schema:
         return None
     if not restore:
+        shown_now = now if now is not None else t("data.unreadable_schema")
         raise DataSchemaChanged(t("data.refused", target=target, file=_shown(ws, live),
-                                  now=now, release=backup.release, schema=backup.schema),
+                                  now=shown_now, release=backup.release,
+                                  schema=backup.schema),
                                 hint=t("data.restore_hint"))
     tmp = live.with_name(f".{live.name}.restoring")
     shutil.copyfile(backup.path, tmp)

@@ -68,6 +68,12 @@ def test_a_rollback_across_a_schema_change_is_refused_until_the_backup_is_restor
     assert served_version(built) == "1.0.1"
     es = lab("rollback", cwd=built, check=False, env=base_env(LAB_LANG="es"))
     assert "no se vuelve a 1.0.0" in es.stderr and es.returncode == 3
+    good = db.read_bytes()  # a live file that is not SQLite has no schema to compare
+    db.write_bytes(b"not a database\n" * 8)
+    unreadable = lab("rollback", cwd=built, check=False)
+    assert unreadable.returncode == 3
+    assert "is at schema unknown (missing or unreadable), not at the schema 1" in unreadable.stderr
+    db.write_bytes(good)
 
     restored = lab("rollback", "--restore-data", cwd=built)
     assert "restored .lab/data/backups/quiz.before-1.0.1.schema-1.db" in restored.stdout

@@ -93,42 +93,24 @@ README = {
 CHECK = '''\
 """Checks of lab {id}, run against the learner's workspace (fixtures: workspace, lab).
 
-The first three are the ones every lab carries; add the lab's own below them.
+The first three are the ones every lab carries (labkit.labchecks words them in the
+learner's language); add the lab's own below them, with labchecks.say(en, es) for
+their messages.
 """
 
-import subprocess
-
-from labkit.labspec import version_key
-from labkit.runtime.contract import check, load_contract
-from labkit.runtime.layout import Workspace
-from labkit.runtime.status import runtime_status
+from labkit import labchecks
 
 
 def test_smoke_is_green(workspace):
-    ws = Workspace(workspace)
-    status = runtime_status(ws)
-    assert status["supervisor"]["running"], "nothing is serving"
-    findings = check(status["supervisor"]["port"], load_contract(ws))
-    assert not findings, "smoke fails: " + "; ".join(f.message for f in findings)
+    labchecks.smoke_is_green(workspace)
 
 
 def test_serving_release_is_newer_than_the_broken_one(workspace, lab):
-    serving = runtime_status(Workspace(workspace))["serving"]
-    broken = lab.break_.release
-    assert serving, "nothing is serving"
-    assert version_key(serving) > version_key(broken), (
-        f"{{serving}} is serving; release a fix newer than the broken {{broken}}"
-    )
+    labchecks.serving_is_newer_than(workspace, lab.break_.release)
 
 
 def test_service_tests_are_untouched(workspace, lab):
-    first = f"v{{lab.baseline.releases[0]}}"
-    changed = subprocess.run(["git", "diff", "--name-only", first, "--", "tests/"],
-                             cwd=workspace, capture_output=True, text=True, check=True).stdout
-    untracked = subprocess.run(["git", "status", "--porcelain", "--", "tests/"],
-                               cwd=workspace, capture_output=True, text=True, check=True).stdout
-    touched = sorted(set(changed.split()) | {{line[3:] for line in untracked.splitlines()}})
-    assert not touched, f"the service's tests were modified: {{', '.join(touched)}}"
+    labchecks.service_tests_untouched(workspace, f"v{{lab.baseline.releases[0]}}")
 '''
 
 # Rows of benchmarks/RESULTS.md that hold the recovery figures a learner meets.

@@ -9,19 +9,16 @@ stand-in for `lab`.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
-import io
 import tarfile
 import tempfile
 from pathlib import Path
 
-from labkit.i18n import lang
-from labkit.labspec import version_key
-from labkit.runtime.contract import check, load_contract
-from labkit.runtime.layout import Workspace
-from labkit.runtime.status import runtime_status
+from labkit import labchecks
+from labkit.labchecks import say
 
 # Opens (and so migrates) the record in argv[1] with the code on PYTHONPATH, then
 # records one attempt the way the API does.
@@ -36,13 +33,9 @@ print("recorded")
 """
 
 
-def _say(en: str, es: str) -> str:
-    return es if lang() == "es" else en
-
-
 def _last(proc) -> str:
     said = (proc.stdout + proc.stderr).strip().splitlines()
-    return said[-1] if said else _say("no output", "sin salida")
+    return said[-1] if said else say("no output", "sin salida")
 
 
 def _record_with(src: Path, data: Path):
@@ -53,20 +46,11 @@ def _record_with(src: Path, data: Path):
 
 
 def test_smoke_is_green(workspace):
-    ws = Workspace(workspace)
-    status = runtime_status(ws)
-    assert status["supervisor"]["running"], _say("nothing is serving", "no sirve nada")
-    findings = check(status["supervisor"]["port"], load_contract(ws))
-    assert not findings, "smoke fails: " + "; ".join(f.message for f in findings)
+    labchecks.smoke_is_green(workspace)
 
 
 def test_serving_release_is_newer_than_the_broken_one(workspace, lab):
-    serving = runtime_status(Workspace(workspace))["serving"]
-    broken = lab.break_.release
-    assert serving, _say("nothing is serving", "no sirve nada")
-    assert version_key(serving) > version_key(broken), _say(
-        f"{serving} is serving; release a fix newer than the broken {broken}",
-        f"sirve {serving}; publica un arreglo posterior a la versión averiada {broken}")
+    labchecks.serving_is_newer_than(workspace, lab.break_.release)
 
 
 def test_the_last_good_release_can_still_write_what_the_code_migrated(workspace, lab):
@@ -80,11 +64,11 @@ def test_the_last_good_release_can_still_write_what_the_code_migrated(workspace,
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(old, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
         new = _record_with(workspace / "src", data)
-        assert new.returncode == 0, _say(
+        assert new.returncode == 0, say(
             f"src/minitutor/store.py could not record an attempt: {_last(new)}",
             f"src/minitutor/store.py no pudo apuntar un intento: {_last(new)}")
         back = _record_with(old / "src", data)
-    assert back.returncode == 0, _say(
+    assert back.returncode == 0, say(
         f"after the code in src/ migrates the record, {good} (the release a rollback goes "
         f"back to) can no longer write it: {_last(back)}",
         f"cuando el código de src/ migra el registro, {good} (la versión a la que vuelve un "
@@ -108,10 +92,10 @@ def test_the_release_script_backs_the_data_up_before_it_deploys(workspace):
                               capture_output=True, text=True, timeout=120)
         copies = sorted(p.name for p in (data / "backups").glob("*.before-99.0.0.*.db")) \
             if (data / "backups").is_dir() else []
-    assert proc.returncode == 0, _say(
+    assert proc.returncode == 0, say(
         f"scripts/release.sh fails with a stand-in for lab: {_last(proc)}",
         f"scripts/release.sh falla con un sustituto de lab: {_last(proc)}")
-    assert copies, _say(
+    assert copies, say(
         "scripts/release.sh deployed without a backup of .lab/data/quiz.db: nothing in "
         "backups/ names the release, so a rollback has no data to go back to",
         "scripts/release.sh desplegó sin copiar .lab/data/quiz.db: nada en backups/ nombra "
@@ -119,11 +103,4 @@ def test_the_release_script_backs_the_data_up_before_it_deploys(workspace):
 
 
 def test_service_tests_are_untouched(workspace, lab):
-    first = f"v{lab.baseline.releases[0]}"
-    changed = subprocess.run(["git", "diff", "--name-only", first, "--", "tests/"],
-                             cwd=workspace, capture_output=True, text=True, check=True).stdout
-    untracked = subprocess.run(["git", "status", "--porcelain", "--", "tests/"],
-                               cwd=workspace, capture_output=True, text=True, check=True).stdout
-    touched = sorted(set(changed.split()) | {line[3:] for line in untracked.splitlines()})
-    assert not touched, _say(f"the service's tests were modified: {', '.join(touched)}",
-                             f"se modificaron las pruebas del servicio: {', '.join(touched)}")
+    labchecks.service_tests_untouched(workspace, f"v{lab.baseline.releases[0]}")

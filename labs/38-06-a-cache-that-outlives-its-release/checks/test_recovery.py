@@ -14,11 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from labkit.i18n import lang
-from labkit.labspec import version_key
-from labkit.runtime.contract import check, load_contract
-from labkit.runtime.layout import Workspace
-from labkit.runtime.status import runtime_status
+from labkit import labchecks
+from labkit.labchecks import say
 
 # Two releases answer the same sentence through the workspace's cache, one after
 # the other, each rendering its own answer on a miss; prints what the second got.
@@ -34,25 +31,12 @@ print(got["correction"])
 """
 
 
-def _say(en: str, es: str) -> str:
-    return es if lang() == "es" else en
-
-
 def test_smoke_is_green(workspace):
-    ws = Workspace(workspace)
-    status = runtime_status(ws)
-    assert status["supervisor"]["running"], _say("nothing is serving", "no sirve nada")
-    findings = check(status["supervisor"]["port"], load_contract(ws))
-    assert not findings, "smoke fails: " + "; ".join(f.message for f in findings)
+    labchecks.smoke_is_green(workspace)
 
 
 def test_serving_release_is_newer_than_the_broken_one(workspace, lab):
-    serving = runtime_status(Workspace(workspace))["serving"]
-    broken = lab.break_.release
-    assert serving, _say("nothing is serving", "no sirve nada")
-    assert version_key(serving) > version_key(broken), _say(
-        f"{serving} is serving; release a fix newer than the broken {broken}",
-        f"sirve {serving}; publica un arreglo posterior a la versión averiada {broken}")
+    labchecks.serving_is_newer_than(workspace, lab.break_.release)
 
 
 def test_a_rollback_moves_the_cache_to_a_fresh_namespace(workspace):
@@ -66,11 +50,11 @@ def test_a_rollback_moves_the_cache_to_a_fresh_namespace(workspace):
                               capture_output=True, text=True, timeout=60)
         after = (cache / "NAMESPACE").read_text().strip() if (cache / "NAMESPACE").is_file() else ""
     said = (proc.stdout + proc.stderr).strip().splitlines()
-    assert proc.returncode == 0, _say(
+    assert proc.returncode == 0, say(
         f"scripts/rollback.sh fails after a successful flip: {said[-1] if said else 'no output'}",
         f"scripts/rollback.sh falla tras un cambio de puntero que salió bien: "
         f"{said[-1] if said else 'sin salida'}")
-    assert after and after != "ns-7", _say(
+    assert after and after != "ns-7", say(
         "after a rollback the cache namespace is still ns-7: the release rolled back to "
         "serves what the newer one stored (scripts/rollback.sh must rotate the namespace)",
         "tras un rollback el espacio de nombres de la caché sigue siendo ns-7: la versión a la "
@@ -85,12 +69,12 @@ def test_a_release_never_serves_an_answer_another_release_cached(workspace):
         proc = subprocess.run([sys.executable, "-S", "-c", TWO_RELEASES, tmp], cwd=tmp, env=env,
                               capture_output=True, text=True, timeout=60)
     said = (proc.stdout + proc.stderr).strip().splitlines()
-    assert proc.returncode == 0, _say(
+    assert proc.returncode == 0, say(
         "src/minitutor/cache.py could not be run as two releases would: "
         f"{said[-1] if said else 'no output'}",
         "src/minitutor/cache.py no se pudo ejecutar como lo harían dos versiones: "
         f"{said[-1] if said else 'sin salida'}")
-    assert said and said[-1] == "new", _say(
+    assert said and said[-1] == "new", say(
         "release 2.0.0 was served the answer release 1.0.0 cached for the same sentence: "
         "cache keys must name the release that rendered the answer",
         "a la versión 2.0.0 se le sirvió la respuesta que la 1.0.0 guardó para la misma frase: "
@@ -98,11 +82,4 @@ def test_a_release_never_serves_an_answer_another_release_cached(workspace):
 
 
 def test_service_tests_are_untouched(workspace, lab):
-    first = f"v{lab.baseline.releases[0]}"
-    changed = subprocess.run(["git", "diff", "--name-only", first, "--", "tests/"],
-                             cwd=workspace, capture_output=True, text=True, check=True).stdout
-    untracked = subprocess.run(["git", "status", "--porcelain", "--", "tests/"],
-                               cwd=workspace, capture_output=True, text=True, check=True).stdout
-    touched = sorted(set(changed.split()) | {line[3:] for line in untracked.splitlines()})
-    assert not touched, _say(f"the service's tests were modified: {', '.join(touched)}",
-                             f"se modificaron las pruebas del servicio: {', '.join(touched)}")
+    labchecks.service_tests_untouched(workspace, f"v{lab.baseline.releases[0]}")

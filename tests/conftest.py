@@ -48,6 +48,12 @@ def pytest_collection_modifyitems(config, items):
     # Files with end-to-end tests first (the order within a file kept): the workers take
     # the long files, and the set-up they share, early, and the quick ones fill the end.
     items.sort(key=lambda item: item.path not in heavy)
+    # Under ./run-tests (--dist loadgroup) a worker takes a file at a time, except that
+    # every test needing Docker runs on one worker: copies of one workspace share its
+    # images, and a test that removes an image must not race another that runs it.
+    for item in items:
+        group = "docker" if item.get_closest_marker("docker") else str(item.path)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 # --- set-up shared by the whole run ------------------------------------------------

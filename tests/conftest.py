@@ -272,6 +272,13 @@ def pytest_sessionfinish(session):
 
     api = docker.from_env(timeout=120)
     label = "org.labkit.workspace"
+    with contextlib.suppress(docker.errors.DockerException):  # services, then a swarm we made
+        for service in api.services.list(filters={"label": "org.labkit.kit=labkit"}):
+            if service.attrs["Spec"].get("Labels", {}).get(label, "").startswith(str(base)):
+                service.remove()
+        from labkit.runtime import swarm
+
+        swarm.leave_if_ours()
     for container in api.containers.list(all=True, filters={"label": "org.labkit.kit=labkit"}):
         if container.labels.get(label, "").startswith(str(base)):
             with contextlib.suppress(docker.errors.DockerException):

@@ -24,14 +24,15 @@ _HOP = {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"
 @dataclass
 class Target:
     version: str
-    port: int
+    port: int  # 0 for a target reached through ``socket_path`` only
     connections: int = 0  # requests in flight to this target
     idle: asyncio.Event = field(default_factory=asyncio.Event)
     pool: Pool = field(init=False)
+    socket_path: str | None = None  # a swarm task's Unix socket
 
     def __post_init__(self) -> None:
         self.idle.set()
-        self.pool = Pool(self.port)
+        self.pool = Pool(self.port, socket_path=self.socket_path)
 
 
 class Router:
@@ -113,7 +114,8 @@ class Router:
         if _needs_rewrite(request):
             headers = [(k, v) for k, v in request.headers if k not in _HOP]
             if not any(k == b"host" for k, _ in headers):
-                headers.append((b"host", f"127.0.0.1:{target.port}".encode()))
+                host = "localhost" if target.socket_path else f"127.0.0.1:{target.port}"
+                headers.append((b"host", host.encode()))
             head = h11.Request(method=request.method, target=request.target, headers=headers)
         while True:
             try:

@@ -70,10 +70,12 @@ class Upstream:
 
 
 class Pool:
-    """Keep-alive connections to the backend on ``port``; at most ``keep`` wait idle."""
+    """Keep-alive connections to the backend on ``port`` (or on the Unix socket
+    ``socket_path``, a swarm task's); at most ``keep`` wait idle."""
 
-    def __init__(self, port: int, keep: int = 16) -> None:
+    def __init__(self, port: int, keep: int = 16, socket_path: str | None = None) -> None:
         self.port = port
+        self.socket_path = socket_path
         self.keep = keep
         self.idle: list[Upstream] = []
 
@@ -86,8 +88,11 @@ class Pool:
                 upstream.reused = True
                 return upstream
             upstream.close()
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection("127.0.0.1", self.port), CONNECT_TIMEOUT)
+        if self.socket_path is not None:
+            opening = asyncio.open_unix_connection(self.socket_path)
+        else:
+            opening = asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = await asyncio.wait_for(opening, CONNECT_TIMEOUT)
         nodelay(writer)
         return Upstream(reader, writer)
 

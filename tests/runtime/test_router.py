@@ -10,6 +10,7 @@ import hashlib
 import http.client
 import json
 import socket
+import socketserver
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -462,3 +463,50 @@ def test_router_bounds_are_set_from_the_environment(built):
     conn.close()
     log = (built / ".lab" / "supervisor.log").read_text()
     assert "Traceback" not in log and "Error" not in log, log
+
+
+class UnixBackend(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """The backend of a swarm task: the same answers, on a Unix socket only."""
+
+    daemon_threads = True
+
+    def __init__(self, path: str, version: str) -> None:
+        self.version = version
+
+        class UnixHandler(Handler):
+            disable_nagle_algorithm = False
+
+            def address_string(self):
+                return "local"
+
+        super().__init__(path, UnixHandler)
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05})
+        self.thread.start()
+
+    def get_request(self):
+        request, _ = super().get_request()
+        return request, ("local", 0)
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        self.thread.join()
+
+
+def test_a_target_on_a_unix_socket_is_routed_and_switched_like_a_port(tmp_path, backends,
+                                                                        router):
+    task = UnixBackend(str(tmp_path / "task.sock"), "1.3.1")
+    try:
+        rt = router()
+
+        async def to_socket():
+            rt.router.switch(Target("1.3.1", 0, socket_path=task.server_address))
+
+        rt.call(to_socket())
+        conn = http.client.HTTPConnection("127.0.0.1", rt.port, timeout=5)
+            assert version_on(conn) == "1.3.1"
+        rt.switch(backends("1.2.4"))  # the same open connection follows the flip
+        assert version_on(conn) == "1.2.4"
+        conn.close()
+    finally:
+        task.stop()

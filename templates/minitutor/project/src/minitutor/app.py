@@ -1,4 +1,5 @@
-"""The tutor's HTTP service: a WSGI app served by waitress on 127.0.0.1:$PORT.
+"""The tutor's HTTP service: a WSGI app served by waitress on 127.0.0.1:$PORT (or,
+as a swarm task, on the Unix socket $SOCKET).
 
 Routes:
 
@@ -161,7 +162,11 @@ def main() -> int:
 
     port = int(os.environ.get("PORT", "8080"))
     bind = os.environ.get("BIND", "127.0.0.1")
-    if bind == "*":  # every interface of a container's own network (published on loopback)
+    socket_path = os.environ.get("SOCKET")
+    if socket_path:  # a swarm task: reached only through this Unix socket, no network
+        server = create_server(application, unix_socket=socket_path,
+                               unix_socket_perms="600", threads=4)
+    elif bind == "*":  # every interface of a container's own network (published on loopback)
         server = create_server(application, listen=f"*:{port}", ipv6=False, threads=4)
     else:
         server = create_server(application, host=bind, port=port, threads=4)
@@ -172,7 +177,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     if store.path() is not None:  # migrate the quiz record before the first request
         store.connect(store.path()).close()
-    print(f"[tutor] {version()} serving on port {port}", file=sys.stderr, flush=True)
+    where = f"socket {socket_path}" if socket_path else f"port {port}"
+    print(f"[tutor] {version()} serving on {where}", file=sys.stderr, flush=True)
     try:
         server.run()
     except (SystemExit, KeyboardInterrupt):

@@ -504,7 +504,7 @@ def test_a_target_on_a_unix_socket_is_routed_and_switched_like_a_port(tmp_path, 
 
         rt.call(to_socket())
         conn = http.client.HTTPConnection("127.0.0.1", rt.port, timeout=5)
-            assert version_on(conn) == "1.3.1"
+        assert version_on(conn) == "1.3.1"
         rt.switch(backends("1.2.4"))  # the same open connection follows the flip
         assert version_on(conn) == "1.2.4"
         conn.close()

@@ -3,6 +3,8 @@
 Generic over the contract: send the contract's sample request, compare the
 response's fields, their order and types with the contract, then render the
 sample in the portal and check that each field's slot shows that field's value.
+A contract may also list ``routes``: other GET paths the service must answer
+with 200 and a JSON object holding the named fields (a feature a release adds).
 Used by the smoke test and by the supervisor's prober.
 """
 
@@ -64,6 +66,7 @@ class Contract:
     portal_path: str | None
     portal_param: str | None
     slot_attribute: str
+    routes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (path, field names)
 
 
 def load_contract(ws: Workspace) -> Contract:
@@ -87,9 +90,17 @@ def load_contract(ws: Workspace) -> Contract:
             body=request.get("json") or {}, fields=fields,
             portal_path=portal.get("path"), portal_param=portal.get("param"),
             slot_attribute=portal.get("slot_attribute", "data-slot"),
+            routes=tuple(_route(r) for r in doc.get("routes") or ()),
         )
-    except (KeyError, TypeError, AttributeError) as err:
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
         raise DataError(path, f"lacks a required contract entry ({err})") from None
+
+
+def _route(entry: dict) -> tuple[str, tuple[str, ...]]:
+    path = entry["path"]
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ValueError("a route's path starts with '/'")
+    return path, tuple(str(f["name"]) for f in entry.get("fields") or ())
 
 
 class _Slots(HTMLParser):
@@ -168,7 +179,29 @@ def check(port: int, contract: Contract) -> list[Finding]:
             findings.append(Finding("type", "type", {"field": f.name, "type": f.type}))
     if contract.portal_path and contract.portal_param and set(got) == set(expected):
         findings += _check_portal(port, contract, values)
+    for path, names in contract.routes:
+        findings += _check_route(port, path, names)
     return findings
+
+
+def _check_route(port: int, path: str, names: tuple[str, ...]) -> list[Finding]:
+    try:
+        status, text = _request(port, "GET", path)
+    except OSError as err:
+        return [Finding("unreachable", "unreachable", {"path": path, "error": err})]
+    if status != 200:
+        return [Finding("route-status", "status", {"path": path, "status": status}, text[:200])]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return [Finding("not-json", "not-json", {"path": path}, text[:200])]
+    if not isinstance(data, dict):
+        return [Finding("not-object", "not-object", {"path": path})]
+    missing = [n for n in names if n not in data]
+    if missing:
+        return [Finding("route-fields", "route-fields", {"path": path,
+                                                         "fields": ", ".join(missing)})]
+    return []
 
 
 def _check_portal(port: int, contract: Contract, values: dict) -> list[Finding]:

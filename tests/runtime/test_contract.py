@@ -31,6 +31,7 @@ class Fake:
         self.body = json.dumps({"correction": ENGLISH, "spanish": SPANISH})
         self.portal_status = 200
         self.slots = {"correction": ENGLISH, "spanish": SPANISH}
+        self.routes: dict[str, tuple[int, str]] = {}  # other GET paths: status, JSON text
         self.requests: list[tuple[str, str, bytes]] = []
 
     def portal(self) -> str:
@@ -59,7 +60,10 @@ def service():
 
         def do_GET(self):  # noqa: N802
             fake.requests.append(("GET", self.path, b""))
-            self._send(fake.portal_status, fake.portal(), "text/html")
+            if self.path in fake.routes:
+                self._send(*fake.routes[self.path], "application/json")
+            else:
+                self._send(fake.portal_status, fake.portal(), "text/html")
 
         def log_message(self, *args):
             pass
@@ -213,3 +217,29 @@ def test_contract_files_that_cannot_be_used(ws):
     fresh = Workspace(ws.root)
     with pytest.raises(LabError, match="declares no contract to smoke-test against"):
         contract.load_contract(fresh)
+
+
+def test_routes_a_release_adds_are_checked_in_both_languages(ws, service):
+    doc = json.loads((ws.root / "contract" / "api.json").read_text())
+    doc["routes"] = [{"path": "/quiz/level", "fields": [{"name": "level", "type": "string"}]}]
+    (ws.root / "contract" / "api.json").write_text(json.dumps(doc))
+    fake, _ = service
+    [missing] = _check(ws, service)  # the release before the feature: the portal's 200 page
+    assert missing.code == "not-json"
+    fake.routes["/quiz/level"] = (404, '{"error": "no such path: /quiz/level"}')
+    [absent] = _check(ws, service)
+    assert (absent.code, absent.text("en")) == ("route-status", "/quiz/level answered HTTP 404")
+    assert absent.text("es") == "/quiz/level respondió HTTP 404"
+    fake.routes["/quiz/level"] = (200, '{"levels": "B1"}')
+    [wrong] = _check(ws, service)
+    assert (wrong.code, wrong.text("es")) == ("route-fields", "/quiz/level respondió sin level")
+    fake.routes["/quiz/level"] = (200, '{"level": "B1"}')
+    assert _check(ws, service) == []
+
+
+def test_a_route_without_a_path_is_a_contract_error(ws):
+    doc = json.loads((ws.root / "contract" / "api.json").read_text())
+    doc["routes"] = [{"fields": []}]
+    (ws.root / "contract" / "api.json").write_text(json.dumps(doc))
+    with pytest.raises(DataError, match="lacks a required contract entry"):
+        contract.load_contract(ws)

@@ -4,7 +4,9 @@ Nobody presses it. From the journal alone:
 
 - **impact**: a broken release starts serving (the first ``release.deployed``
   of one of the break's releases after the lab's ``fault.injected``; a break
-  may ship several, listed in its ``releases``, the last one in ``release``);
+  may ship several, listed in its ``releases``, the last one in ``release``),
+  or an upgrade gate passes one (``upgrade.gate``): on a swarm the update may
+  have been rolled back while the team believes the broken release is out;
 - **detected**: the first failing smoke test or failing probe window (by
   monitoring: the probe starts with the break, so this measures the kit's
   watch, not the learner);
@@ -119,8 +121,7 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     broken = set(watch.broken_releases)
     watch.state = "injected"
     after = [e for e in entries if e.seq > injected.seq]
-    impact_entry = next((e for e in after if e.event == events.RELEASE_DEPLOYED
-                         and e.data.get("version") in broken), None)
+    impact_entry = next((e for e in after if _impact(e, broken)), None)
     if impact_entry is None:
         return watch
     impact = Moment.of(impact_entry)
@@ -182,6 +183,15 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     _mark(watch, "resolved", watch.resolve_s)
     watch.timeline.sort(key=lambda m: m["at_s"])
     return watch
+
+
+def _impact(e: Entry, broken: set[str]) -> bool:
+    """A broken release starts serving, or an upgrade gate passes one (on a swarm the
+    old release may keep serving while the team believes the broken one is out)."""
+    if e.data.get("version") not in broken:
+        return False
+    return e.event == events.RELEASE_DEPLOYED or (e.event == events.UPGRADE_GATE
+                                                   and e.data.get("verdict") == "pass")
 
 
 def _backend_outages(watch: Stopwatch, entries: list[Entry]) -> None:

@@ -21,6 +21,8 @@ CHECK_RUN = "check.run"
 SUPERVISOR_RESTORED = "supervisor.restored"
 BACKEND_DOWN = "backend.down"
 BACKEND_RESTARTED = "backend.restarted"
+SWARM_UPDATE = "swarm.update"  # the swarm service's UpdateStatus changed
+UPGRADE_GATE = "upgrade.gate"  # a workspace's upgrade gate gave its verdict
 
 # What counts as the learner acting on the incident (the first one starts "acknowledged").
 LEARNER_ACTIONS = (SMOKE_FAILED, SMOKE_PASSED, ROLLBACK_STARTED, HINT_REVEALED)

@@ -218,6 +218,8 @@ class LabSpec(Strict):
     title: Bilingual
     summary: Bilingual
     template: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    # The backend the lab's story needs (a swarm service, say); unset: any backend.
+    backend: Literal["process", "docker", "swarm"] | None = None
     baseline: Baseline
     faults: list[Fault] = Field(min_length=1)
     break_: BreakRelease = Field(alias="break")

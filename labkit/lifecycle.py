@@ -12,7 +12,8 @@ from pathlib import Path
 from labcore import events, git
 from labkit import faults, labstate
 from labkit.catalog import Lab
-from labkit.errors import LabError, WorkspaceError
+from labkit.errors import LabError, UsageError, WorkspaceError
+from labkit.i18n import t
 from labkit.paths import bin_dir, lab_command
 from labkit.runtime.build import tool_env
 from labkit.runtime.layout import Workspace
@@ -62,8 +63,9 @@ def start(lab: Lab, root: Path, learner: str, *, backend: str | None = None,
     ``backend`` (else LAB_BACKEND, else process) is recorded in the new workspace.
     """
     from labkit.runtime.artifacts import ArtifactStore
-    from labkit.runtime.backends import check_kind, get_backend, record_kind, workspace_kind
+    from labkit.runtime.backends import get_backend, record_kind, workspace_kind
     from labkit.runtime.deploy import serving
+    from labkit.runtime.dockerapi import DaemonUnavailable
     from labkit.workspace import scaffold
 
     started = time.monotonic()
@@ -75,8 +77,13 @@ def start(lab: Lab, root: Path, learner: str, *, backend: str | None = None,
 
     if is_ready(root, lab):
         return result(False)
-    kind = check_kind(backend or os.environ.get("LAB_BACKEND") or "process")
-    get_backend(Workspace(root), kind).check()  # no daemon: say so before anything changes
+    kind = _backend_for(lab, backend)
+    try:
+        get_backend(Workspace(root), kind).check()  # no daemon: say so before any change
+    except DaemonUnavailable as err:
+        if lab.spec.backend is None:
+            raise
+        raise UsageError(t("lab.needs_docker", lab=lab.id, kind=kind), hint=err.hint) from None
     kept_notes = _set_aside_notes(root)
     try:
         _shelve(root, lab, progress)
@@ -113,6 +120,17 @@ def start(lab: Lab, root: Path, learner: str, *, backend: str | None = None,
     ws.journal.append(events.LAB_STARTED, {"lab": lab.id, "learner": learner,
                                       "baseline": lab.spec.baseline.releases})
     return result(True)
+
+
+def _backend_for(lab: Lab, asked: str | None) -> str:
+    """The backend a new workspace runs on: the lab's own when it names one (asking for
+    another is refused), else ``asked``, else LAB_BACKEND, else process."""
+    from labkit.runtime.backends import check_kind
+
+    needed = lab.spec.backend
+    if needed and asked and asked != needed:
+        raise UsageError(f"lab {lab.id} runs on the {needed} backend only, not on {asked}")
+    return check_kind(needed or asked or os.environ.get("LAB_BACKEND") or "process")
 
 
 def shelf(root: Path, lab_id: str) -> Path:

@@ -28,6 +28,7 @@ VERB_MODULES = [
     "grade",
     "review",
     "status",
+    "swarm",
     "artifacts",
     "deploy",
     "rollback",

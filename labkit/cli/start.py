@@ -12,9 +12,11 @@ def register(sub, common) -> None:
                        description="Scaffold learners/NAME/phase-NN/ from the lab's template (its "
                        "own git repo), then tag, build and deploy each baseline release.")
     add_lab_arguments(p, common, lang=True)
-    p.add_argument("--backend", choices=["process", "docker"], default=None,
-                   help="how releases run: 'process' (default, needs only python3 and git) or "
-                   "'docker' (images and containers; needs a Docker daemon); also LAB_BACKEND")
+    p.add_argument("--backend", choices=["process", "docker", "swarm"], default=None,
+                   help="how releases run: 'process' (default, needs only python3 and git), "
+                   "'docker' (images and containers; needs a Docker daemon) or 'swarm' (a "
+                   "service on a single-node swarm; labs that need it choose it); also "
+                   "LAB_BACKEND")
     p.set_defaults(run=run)
 
 

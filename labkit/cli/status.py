@@ -42,6 +42,8 @@ def run(args) -> int:
         was = sup.get("was_serving")
         say(t("status.stopped_was", lang, version=was) if was else t("status.stopped", lang),
             style="lab.fail")
+    if "swarm" in data:
+        _swarm(data["swarm"], lang)
     prev = data["previous"]
     if prev:
         kept = data["rollback_available"]
@@ -117,3 +119,23 @@ def _duration(seconds: float | None) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def _swarm(info: dict, lang: str) -> None:
+    from labkit.console import say
+    from labkit.i18n import t
+
+    if info.get("error"):
+        say(t("status.swarm_error", lang, error=info["error"]), style="lab.fail")
+        return
+    if not info.get("service"):
+        say(t("status.swarm_none", lang))
+        return
+    update = info["update"]
+    say(t("status.swarm_service", lang, service=info["service"], version=info["version"],
+          state=update["state"] or t("status.swarm_no_update", lang)),
+        style="lab.fail" if (update["state"] or "").startswith("rollback") else None)
+    if update.get("message"):
+        say(f"    {update['message']}", style="lab.dim")
+    tasks = ", ".join(f"{task['version']} ({task['health'] or '-'})" for task in info["tasks"])
+    say(t("status.swarm_tasks", lang, tasks=tasks or t("status.nothing", lang)))

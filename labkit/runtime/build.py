@@ -67,7 +67,7 @@ def build(ws: Workspace, version: str, ref: str = "HEAD", *,
         out.mkdir()
         _export(ws, commit, src)
         failpoints.hit("build.exported")
-        if kind == "docker":
+        if kind in ("docker", "swarm"):  # a release is an image on both
             from labkit.runtime.imagebuild import build_image
 
             tar, extra = build_image(ws, version, src, say)

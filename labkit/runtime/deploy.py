@@ -86,6 +86,11 @@ def _deploy_locked(ws: Workspace, version: str, *, mode: str, started: float,
 def deploy(ws: Workspace, version: str) -> DeployResult:
     started = time.monotonic()
     with ws.lock("another deploy, rollback or prune"):
+        if workspace_kind(ws) == "swarm":
+            from labkit.runtime import swarmdeploy
+
+            check_version(version)
+            return swarmdeploy.first_deploy(ws, version, started)
         return _deploy_locked(ws, version, mode="deploy", started=started)
 
 
@@ -104,6 +109,10 @@ def rollback(ws: Workspace, *, to: str | None = None, rebuild: bool = False,
     started = time.monotonic()
     store = ArtifactStore(ws)
     history = History(ws.history_path)
+    if workspace_kind(ws) == "swarm":
+        from labkit.runtime import swarmdeploy
+
+        raise swarmdeploy.refuse(ws, "lab rollback")
     with ws.lock("another deploy, rollback or prune"):
         ws.journal.check_tail()
         current = serving(ws)

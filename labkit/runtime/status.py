@@ -51,4 +51,18 @@ def runtime_status(ws: Workspace) -> dict[str, Any]:
         if not out["supervisor"]["running"]:
             out["supervisor"]["was_serving"] = history.serving()
     out["rollback_available"] = out["previous"] in present if out["previous"] else False
+    if out["backend"] == "swarm":
+        out["swarm"] = _swarm(ws)
     return out
+
+
+def _swarm(ws: Workspace) -> dict[str, Any]:
+    """What the swarm says of the service: its spec's image, the running tasks' images
+    and health, and the UpdateStatus (or why the daemon could not tell)."""
+    from labkit.runtime import swarm
+
+    try:
+        info = swarm.status(ws)
+    except Exception as err:  # noqa: BLE001 - the daemon's trouble is shown, not raised
+        return {"service": swarm.service_name(ws), "error": str(err).strip()}
+    return info or {"service": None}

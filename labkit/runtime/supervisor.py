@@ -80,6 +80,11 @@ class Supervisor:
         self.op_lock = asyncio.Lock()
         self.prober = Prober(self)
         self.watcher = Watcher(self)
+        self.follower = None  # on the swarm backend, what follows the service
+        if self.backend.adopts:
+            from labkit.runtime.swarmfollow import Follower
+
+            self.follower = Follower(self)
 
     # -- state ----------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -224,9 +229,11 @@ class Supervisor:
             "backends": [s.status(role(s)) for s in [*self.backends.values(), *self.retiring]],
             **self.prober.status(),
             **self.watcher.status(),
+            **(self.follower.status() if self.follower else {}),
         }
 
     async def op_start(self, req: dict) -> dict:
+        self._not_followed()
         async with self.op_lock:
             target = await self.start_backend(_version(req))
             return {"port": target.port}
@@ -258,6 +265,7 @@ class Supervisor:
 
     async def op_switch(self, req: dict) -> dict:
         version = _version(req)
+        self._not_followed()
         async with self.op_lock:
             self.ws.journal.check_tail()  # never switch what the journal cannot record
             target = await self.start_backend(version)
@@ -278,6 +286,11 @@ class Supervisor:
             await self.prober.on_switch(version)
         asyncio.get_running_loop().create_task(self.retire_others())
         return {"previous": previous, "switch_ns": switch_ns, "port": self.router.port}
+
+    def _not_followed(self) -> None:
+        if self.follower is not None:
+            raise RuntimeError("this workspace's releases run as a swarm service: the swarm "
+                               "switches them, and the supervisor follows")
 
     async def op_stop_backend(self, req: dict) -> dict:
         version = _version(req)
@@ -323,6 +336,9 @@ class Supervisor:
     # -- lifecycle --------------------------------------------------------------
     async def restore(self) -> None:
         active = self.state().get("active")
+        if self.follower is not None:
+            await self._adopt(active)
+            return
         if not active:
             return
         try:
@@ -334,6 +350,22 @@ class Supervisor:
             await self.record(events.SUPERVISOR_RESTORED, {"version": active})
         except Exception as err:  # keep running: status reports nothing serving
             log(f"could not restore {active}: {err}")
+
+    async def _adopt(self, active: str | None) -> None:
+        """Follow the workspace's swarm service; made again from the last version served
+        when `lab stop` removed it."""
+        from labkit.runtime import swarm
+
+        try:
+            if active and await asyncio.to_thread(swarm.find, self.ws) is None:
+                await asyncio.to_thread(self.backend.prepare, active)
+                await asyncio.to_thread(swarm.join)
+                await asyncio.to_thread(swarm.create, self.ws, self.backend.tag(active))
+                log(f"made the swarm service again, running {active}")
+                await self.record(events.SUPERVISOR_RESTORED, {"version": active})
+        except Exception as err:  # keep running: status reports what the swarm says
+            log(f"could not make the swarm service again for {active}: {err}")
+        self.follower.begin(active)
 
     async def main(self) -> int:
         self.ws.state.mkdir(parents=True, exist_ok=True)
@@ -367,8 +399,9 @@ class Supervisor:
         except OSError:
             port = await self.router.listen(0)
             log(f"port {wanted} was taken; serving on {port} instead")
-        for ident in await asyncio.to_thread(self.backend.sweep):
-            log(f"removed {ident}, left running by an earlier supervisor")
+        if not self.backend.adopts:
+            for ident in await asyncio.to_thread(self.backend.sweep):
+                log(f"removed {ident}, left running by an earlier supervisor")
         await self.restore()
         self.save()
         (self.ws.state / "supervisor.pid").write_text(f"{os.getpid()}\n")
@@ -378,6 +411,8 @@ class Supervisor:
         self.ready.set()
         await self.stopping.wait()
         log("shutting down")
+        if self.follower is not None:
+            await self.follower.end()
         await self.watcher.end()
         await self.prober.end()
         control.close()

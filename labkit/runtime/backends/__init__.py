@@ -15,7 +15,7 @@ from labkit.runtime.fsutil import atomic_write_json, read_json
 from labkit.runtime.layout import Workspace
 
 BACKEND_ENV = "LAB_BACKEND"
-KINDS = ("process", "docker")
+KINDS = ("process", "docker", "swarm")
 DEFAULT = "process"
 
 
@@ -49,6 +49,10 @@ def get_backend(ws: Workspace, kind: str | None = None) -> Backend:
         from labkit.runtime.backends.docker import DockerBackend
 
         return DockerBackend(ws)
+    if kind == "swarm":
+        from labkit.runtime.backends.swarm import SwarmBackend
+
+        return SwarmBackend(ws)
     from labkit.runtime.backends.process import ProcessBackend
 
     return ProcessBackend(ws)

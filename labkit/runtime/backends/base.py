@@ -30,6 +30,7 @@ class Running(ABC):
 
 class Backend(ABC):
     kind: str
+    adopts = False  # what runs outlives the supervisor, and a new one adopts it
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws

@@ -45,6 +45,10 @@ def _verify_in(lab: Lab, ws_root: Path, scratch: Path, commit: str, diff: str) -
     if git.run(ws_root.parent, "clone", "-q", "--no-hardlinks", str(ws_root), str(scratch)).returncode:
         return FixVerdict(False, "fix_diff cannot be verified: the workspace could not be copied")
     git.run(scratch, "checkout", "-q", "-B", "fix-check", commit)
+    if lab.spec.backend:  # a lab that needs a backend is checked on it (a swarm service...)
+        from labkit.runtime.backends import record_kind
+
+        record_kind(Workspace(scratch), lab.spec.backend)
     git.run(scratch, "config", "user.name", "fix check")
     git.run(scratch, "config", "user.email", "fix-check@learners.invalid")
     keep = {f"v{v}" for v in lab.spec.baseline.releases}

@@ -191,7 +191,7 @@ class Reference(Strict):
     were measured on ``backend`` (the process backend unless named); ``docker``
     holds the same figures measured on the docker backend."""
 
-    backend: Literal["process", "docker"] = "process"
+    backend: Literal["process", "docker", "swarm"] = "process"
     flip_s: float = Field(gt=0)
     rebuild_s: float = Field(gt=0)
     detect_s: float | None = Field(default=None, gt=0)
@@ -260,3 +260,10 @@ class LabSpec(Strict):
     @property
     def fault_files(self) -> list[str]:
         return list(dict.fromkeys(path for f in self.faults for path in f.files))
+
+    @property
+    def taught_files(self) -> list[str]:
+        """The files of the faults that teach something (a ``concept``); a fault without
+        one is what the broken release brings besides (a feature), not a defect."""
+        return list(dict.fromkeys(path for f in self.faults if f.concept
+                                  for path in f.files))

@@ -36,7 +36,7 @@ def rules_for(lab: Lab) -> RecordRules:
         mentions={name: tuple(Mention(m.label, tuple(m.any_of), tuple(m.es)) for m in items)
                   for name, items in spec.record.mentions.items()},
         line_budget=spec.record.line_budget,
-        fault_files=tuple(spec.fault_files),
+        fault_files=tuple(spec.taught_files),
         protected=tuple(spec.record.protected),
     )
 

@@ -135,7 +135,7 @@ def _swarm(info: dict, lang: str) -> None:
     say(t("status.swarm_service", lang, service=info["service"], version=info["version"],
           state=update["state"] or t("status.swarm_no_update", lang)),
         style="lab.fail" if (update["state"] or "").startswith("rollback") else None)
-    if update.get("message"):
-        say(f"    {update['message']}", style="lab.dim")
+    if update.get("message") and update["message"] != f"update {update['state']}":
+        say(f"            {update['message']}", style="lab.dim")
     tasks = ", ".join(f"{task['version']} ({task['health'] or '-'})" for task in info["tasks"])
     say(t("status.swarm_tasks", lang, tasks=tasks or t("status.nothing", lang)))

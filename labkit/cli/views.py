@@ -145,7 +145,8 @@ def render_check(report, lang: str | None = None) -> None:
     table.add_column(t("check.col_detail", lang))
     for check in data["checks"]:
         mark = "[lab.pass]PASS[/]" if check["passed"] else "[lab.fail]FAIL[/]"
-        table.add_row(mark, check["name"], "" if check["passed"] else check["message"])
+        detail = Text("" if check["passed"] else check["message"])  # never read as markup
+        table.add_row(mark, Text(check["name"]), detail)
     console.print(table)
     record = data["record"]
     if record["valid"]:

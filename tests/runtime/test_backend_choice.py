@@ -35,3 +35,19 @@ def test_no_daemon_is_one_sentence_exit_2_and_changes_nothing(tmp_path):
                env={**env, "LAB_BACKEND": "docker"}, check=False)
     assert proc.returncode == 2 and "No Docker daemon is reachable" in proc.stderr
     assert not (ws / "artifacts").exists() and not (ws / ".lab" / "backend.json").exists()
+
+
+def test_a_lab_that_needs_docker_says_so_without_one_in_both_languages(tmp_path):
+    env = base_env(DOCKER_HOST=f"unix://{tmp_path}/no-daemon.sock", LAB_COURSE=str(tmp_path),
+                   LAB_LEARNER="ana")
+    proc = lab("start", "38-03", env=env, check=False)
+    assert proc.returncode == 2, proc.stderr
+    first = proc.stderr.strip().splitlines()[0]
+    assert "Lab 38-03 needs Docker (it runs on the swarm backend)" in first, proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "learners").exists()
+    proc = lab("start", "38-03", "--lang", "es", env=env, check=False)
+    assert "El laboratorio 38-03 necesita Docker" in proc.stderr
+    # The lab's own backend is not negotiable.
+    proc = lab("start", "38-03", "--backend", "process", env=env, check=False)
+    assert proc.returncode == 2
+    assert "lab 38-03 runs on the swarm backend only, not on process" in proc.stderr

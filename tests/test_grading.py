@@ -65,6 +65,8 @@ def finished_workspace(started_38_01_snapshot, tmp_path_factory):
         assert report["record"]["status"] == "valid"
         watch = report["stopwatch"]
         assert 0 <= watch["acknowledge_s"] <= watch["mitigate_s"]
+        human = " ".join(lab("check", "38-01", cwd=ws, env=env).stdout.split())
+        assert "score: 100 of 100" in human and "+40 the lab's checks pass" in human
     finally:
         leftovers = shutdown_workspace(ws)
     assert not leftovers, f"processes left behind: {leftovers}"

@@ -216,7 +216,8 @@ def _grade(target: Target, settings: Settings, row: Row) -> None:
 
     result = score(policy.rubric, recovered=row.recovered, record_valid=row.record_valid,
                    journal_intact=row.journal_intact, mitigate_s=row.mitigate_s,
-                   hints_used=row.hints_used or 0, journal_problem=row.journal_problem)
+                   hints_used=row.hints_used or 0, journal_problem=row.journal_problem,
+                   acknowledge_s=row.acknowledge_s)
     row.score, row.score_parts, row.score_note = result.points, result.parts, result.note
     row.score_max = policy.rubric.max_points
 

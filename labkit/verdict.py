@@ -96,7 +96,8 @@ class CheckReport:
         return score(self.lab.spec.rubric, recovered=self.recovered,
                      record_valid=self.record.valid, journal_intact=self.journal.intact,
                      mitigate_s=self.stopwatch.mitigate_s, hints_used=self.stopwatch.hints_used,
-                     journal_problem=None if self.journal.intact else self.journal.message)
+                     journal_problem=None if self.journal.intact else self.journal.message,
+                     acknowledge_s=self.stopwatch.acknowledge_s)
 
     def as_dict(self) -> dict[str, Any]:
         ref = self.lab.spec.reference

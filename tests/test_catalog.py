@@ -40,6 +40,14 @@ def test_the_kits_labs_load(tmp_path):
     assert lab.spec.title.get("es") == "Desplegar sin camino de vuelta"
 
 
+def test_every_mention_of_every_lab_has_spanish_terms():
+    """A Spanish record is judged the same as an English one: no mention is English only."""
+    missing = [f"{lab.id} {field}: {mention.label}"
+               for lab in catalog.all_labs()
+               for field, mentions in lab.spec.record.mentions.items()
+               for mention in mentions if not [term for term in mention.es if term.strip()]]
+    assert missing == []
+
 def test_lab_dirs_lists_only_directories_with_a_lab_file(labs, tmp_path):
     assert [p.name for p in catalog.lab_dirs(labs)] == ["38-01-no-rollback-path"]
     assert catalog.lab_dirs(tmp_path / "nowhere") == []

@@ -62,6 +62,11 @@ def finished_workspace(started_38_01_snapshot, tmp_path_factory):
         (ws / "notes" / "breaks.md").write_text(RECORD_38_01)
         report = unwrap(lab("check", "38-01", "--json", cwd=ws, env=env).stdout)
         assert report["resolved"] and report["hints_used"] == 0
+        assert report["record"]["status"] == "valid"
+        watch = report["stopwatch"]
+        assert 0 <= watch["acknowledge_s"] <= watch["mitigate_s"]
+        human = " ".join(lab("check", "38-01", cwd=ws, env=env).stdout.split())
+        assert "score: 100 of 100" in human and "+40 the lab's checks pass" in human
     finally:
         leftovers = shutdown_workspace(ws)
     assert not leftovers, f"processes left behind: {leftovers}"
@@ -173,6 +178,20 @@ def test_score_adds_the_rubric_and_clamps_at_zero():
                      mitigate_s=1.0, hints_used=0, journal_problem="line 3 was edited")
     assert tampered.points is None and tampered.note == "not scored: line 3 was edited"
 
+
+def test_the_rubric_can_score_the_time_to_acknowledge():
+    rubric = Rubric(acknowledge_points=5, acknowledge_within_s=60)
+    assert rubric.max_points == 105
+    quick = score(rubric, recovered=True, record_valid=True, journal_intact=True,
+                  mitigate_s=10.0, hints_used=0, acknowledge_s=30.0)
+    assert quick.points == 105 and quick.parts["acknowledged_in_time"] == 5
+    for late in (61.0, None):
+        slow = score(rubric, recovered=True, record_valid=True, journal_intact=True,
+                     mitigate_s=10.0, hints_used=0, acknowledge_s=late)
+        assert slow.points == 100 and slow.parts["acknowledged_in_time"] == 0
+    plain = score(Rubric(), recovered=True, record_valid=True, journal_intact=True,
+                  mitigate_s=10.0, hints_used=0, acknowledge_s=1.0)
+    assert "acknowledged_in_time" not in plain.parts and plain.points == 100
 
 def test_spread_gives_min_quartiles_median_max():
     assert spread([]) == {"n": 0, "min": None, "q1": None, "median": None, "q3": None,
@@ -556,3 +575,24 @@ def test_a_damaged_decision_file_is_named_with_its_line(cohort, tmp_path):
         proc = lab(*args, cwd=tmp_path, check=False)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert "reviews.jsonl, line 1: field 'lab'" in proc.stderr
+
+
+@pytest.mark.parametrize(("within", "points"), [(86400, 5), (0.001, 0)])
+def test_a_lab_whose_rubric_scores_acknowledging_is_graded_by_it(cohort, tmp_path, within,
+                                                                  points):
+    labs = tmp_path / "labs"
+    shutil.copytree(LAB_DIR.parent, labs, symlinks=True)
+    spec = labs / LAB_DIR.name / "lab.yaml"
+    spec.write_text(spec.read_text().replace(
+        "  no_hint_bonus: 10\n",
+        f"  no_hint_bonus: 10\n  acknowledge_points: 5\n  acknowledge_within_s: {within}\n", 1))
+    env = base_env(LAB_LABS_DIR=str(labs))
+    proc = lab("grade", str(cohort / "learners"), "--lab", "38-01", "--format", "json",
+               cwd=cohort, env=env, check=False)
+    rows = {row["learner"]: row for row in json.loads(proc.stdout)}
+    ana = rows["ana"]
+    watch = lab_json("stopwatch", cwd=cohort / "learners" / "ana" / "phase-38", env=env)
+    assert ana["acknowledge_s"] == watch["acknowledge_s"] is not None
+    assert ana["score_max"] == 105
+    assert ana["score_parts"]["acknowledged_in_time"] == points
+    assert ana["score"] == 100 + points

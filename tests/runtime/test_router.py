@@ -9,10 +9,13 @@ import asyncio
 import hashlib
 import http.client
 import json
+import os
 import socket
 import socketserver
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from support import base_env, lab, lab_json, public_url, wait_for
@@ -440,6 +443,33 @@ def test_keepalive_client_follows_a_rollback_and_a_deploy(built):
     assert version_on(conn) == "1.0.2"
     conn.close()
 
+
+def sockets_of(pid: int) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def test_a_served_workspace_answers_at_once_while_300_idle_clients_wait(built):
+    lab("deploy", "1.0.0", cwd=built)
+    status = lab_json("status", cwd=built)
+    port = status["supervisor"]["port"]
+    backend = int(next(b for b in status["supervisor"]["backends"])["ident"])
+    before = sockets_of(backend)
+    socks = idle_connections(port, 300)  # 100 used to exhaust the backend's connections
+    try:
+        worst = 0.0
+        for _ in range(5):
+            start = time.monotonic()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            assert version_on(conn) == "1.0.0"
+            conn.close()
+            worst = max(worst, time.monotonic() - start)
+        assert worst < 1.0, f"a request took {worst:.2f} s beside 300 idle clients"
+        # The silent clients hold nothing at the backend: only requests open connections.
+        assert sockets_of(backend) <= before + 2
+    finally:
+        for sock in socks:
+            sock.close()
 
 def test_router_bounds_are_set_from_the_environment(built):
     env = base_env(LAB_ROUTER_IDLE_TIMEOUT="0.5", LAB_ROUTER_MAX_CONNECTIONS="4")

@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from support import KIT_ROOT, base_env, lab
+from support import KIT_ROOT, base_env, lab, lab_json
 
 
 @pytest.mark.e2e
@@ -45,3 +45,18 @@ def test_a_spanish_brief_loses_no_word_at_any_width(tmp_path):
                     env=base_env(COLUMNS=width, LAB_LANG="es")).stdout
         missing = words - set(word.findall(shown))
         assert not missing, f"at {width} columns these words were cut: {sorted(missing)[:10]}"
+
+
+@pytest.mark.e2e
+def test_guided_chosen_per_break_overrides_a_challenge_course(started_38_01):
+    course, ws, env = started_38_01
+    (course / "course.yaml").write_text("mode: challenge\n")
+
+    broke = lab("break", "38-01", "--guided", cwd=course, env=env).stdout
+    assert "What to try next:" in broke and "Challenge:" not in broke
+
+    events = [json.loads(line) for line in (ws / ".lab" / "journal.jsonl").open()]
+    injected = next(e for e in events if e["event"] == "fault.injected")
+    assert injected["data"]["mode"] == "guided"
+    # Guided: the lab's own hints only; the next steps were printed, not moved into them.
+    assert lab_json("hint", "38-01", cwd=ws, env=env)["total"] == 3

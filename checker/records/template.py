@@ -29,12 +29,12 @@ _GUIDE: dict[str, dict[str, str]] = {
     },
     "es": {
         "head": (
-            "Registro de la rotura del laboratorio {lab}. Rellena cada campo sin\n"
+            "Registro de la avería del laboratorio {lab}. Rellena cada campo sin\n"
             "cambiar la sangría y después ejecuta: lab check {lab}\n"
             "Pon un valor entre comillas si contiene ': ' o ' #'. Un texto largo\n"
             "puede seguir en las líneas siguientes, sangradas bajo la clave."
         ),
-        "concept": "La idea de ingeniería de releases detrás de la rotura, en una línea.",
+        "concept": "La idea de ingeniería de releases detrás de la avería, en una línea.",
         "symptom": "Lo que observaste: el comando que falla, su mensaje, el impacto.",
         "hidden_cause": "Por qué ocurrió: el cambio que lo provocó y cómo llevó al síntoma.",
         "hint_1": "Tres pistas distintas para quien venga después, de suave a\ncasi la respuesta.",

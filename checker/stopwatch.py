@@ -63,6 +63,7 @@ class Stopwatch:
     broken_release: str | None = None  # the break's last broken release
     broken_releases: list[str] = field(default_factory=list)  # every one, in order
     state: str = "no break"  # no break | injected | impact | detected | mitigated | resolved
+    impact_by: str | None = None  # deploy (a broken release served) | gate (a gate passed one)
     impact_at: float | None = None
     detected_at: float | None = None
     mitigated_at: float | None = None
@@ -125,6 +126,7 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
     if impact_entry is None:
         return watch
     impact = Moment.of(impact_entry)
+    watch.impact_by = "gate" if impact_entry.event == events.UPGRADE_GATE else "deploy"
     watch.impact_at = impact.wall
     watch.state = "impact"
     later = [e for e in after if e.seq > impact_entry.seq]
@@ -176,7 +178,7 @@ def measure(entries: Iterable[Entry], lab: str | None = None) -> Stopwatch:
             watch.probes_failed += int(e.data.get("fail", 0))
             watch.probes_passed += int(e.data.get("pass", 0))
     _backend_outages(watch, later)
-    _mark(watch, "impact", 0.0)
+    _mark(watch, "impact", 0.0, by=watch.impact_by)
     _mark(watch, "detected", watch.detect_s, by=watch.detected_by)
     _mark(watch, "acknowledged", watch.acknowledge_s)
     _mark(watch, "mitigated", watch.mitigate_s, by=watch.mitigated_by)

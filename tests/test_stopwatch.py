@@ -190,3 +190,26 @@ def test_a_deploy_ends_an_outage_of_the_serving_backend(tmp_path):
     ]
     watch = measure(shift(journal_of(tmp_path, events), {4: 1, 5: 2, 6: 3, 7: 7.5}), "38-01")
     assert watch.backend_outages == 1 and watch.backend_down_s == 4.5 and not watch.notes
+
+
+def test_a_gate_that_passes_a_broken_release_starts_the_impact(tmp_path):
+    """On a swarm the broken release may never serve: the swarm rolls it back while the
+    upgrade gate reports it done. The impact is that false pass."""
+    journal = journal_of(tmp_path, [
+        ("lab.started", {"lab": "38-03"}),                                         # 1
+        ("upgrade.gate", {"version": "1.2.1", "verdict": "pass", "serving": "1.2.1"}),  # 2
+        ("fault.injected", {"lab": "38-03", "release": "1.3.0"}),                  # 3
+        ("swarm.update", {"state": "updating", "version": "1.3.0"}),               # 4
+        ("upgrade.gate", {"version": "1.3.0", "verdict": "fail", "serving": "1.2.1"}),  # 5
+        ("upgrade.gate", {"version": "1.3.0", "verdict": "pass", "serving": "1.2.1"}),  # 6
+        ("swarm.update", {"state": "rollback_completed", "version": "1.2.1"}),     # 7
+        ("smoke.failed", {"version": "1.2.1"}),                                    # 8
+        ("release.deployed", {"version": "1.3.1", "mode": "swarm"}),               # 9
+        ("smoke.passed", {"version": "1.3.1"}),                                    # 10
+    ])
+    entries = shift(journal, {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 7: 14, 8: 30, 9: 90, 10: 95})
+    watch = measure(entries, "38-03")
+    assert watch.impact_by == "gate" and watch.impact_at == 1_000_005
+    assert (watch.detect_s, watch.detected_by) == (25.0, "smoke")
+    assert (watch.mitigate_s, watch.mitigated_version) == (90.0, "1.3.1")
+    assert watch.timeline[0] == {"what": "impact", "at_s": 0.0, "by": "gate"}

@@ -83,6 +83,8 @@ def mark_text(mark: dict, lang: str | None) -> str:
         who = mark.get("by")
         by = t(f"report.by_{who}", lang) if who in ("probe", "smoke") else "?"
         return t("report.mark.detected", lang, by=by)
+    if what == "impact" and mark.get("by") == "gate":
+        return t("report.mark.impact_gate", lang)
     return t(f"report.mark.{what}", lang)
 
 

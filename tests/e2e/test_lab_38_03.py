@@ -79,6 +79,8 @@ def test_the_whole_story_on_a_swarm(docker_daemon, course):
         assert gate["true"] is False  # the gate passed while another release served
         states = [e["data"]["state"] for e in events if e["event"] == "swarm.update"]
         assert states[-1] == "rollback_completed" and "updating" in states
+        watch = lab("stopwatch", "--once", cwd=ws, env=env, check=False).stdout
+        assert "impact: the upgrade gate passed a broken release" in watch
         refused = lab("rollback", cwd=ws, env=env, check=False)
         assert refused.returncode == 2 and "the swarm switches them" in refused.stderr
         report = unwrap(lab("check", "38-03", "--json", cwd=ws, env=env, check=False).stdout)

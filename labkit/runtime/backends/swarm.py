@@ -25,6 +25,9 @@ class SwarmBackend(DockerBackend):
     def sweep(self) -> list[str]:
         from docker.errors import DockerException
 
+        import shutil
+
+        shutil.rmtree(swarm.socket_dir(self.ws), ignore_errors=True)  # the tasks' sockets
         try:
             removed = swarm.remove(self.ws)
             if swarm.leave_if_ours():

@@ -23,9 +23,9 @@ class SwarmBackend(DockerBackend):
                            "start releases itself (upgrade with `just upgrade VERSION`)")
 
     def sweep(self) -> list[str]:
-        from docker.errors import DockerException
-
         import shutil
+
+        from docker.errors import DockerException
 
         shutil.rmtree(swarm.socket_dir(self.ws), ignore_errors=True)  # the tasks' sockets
         try:

@@ -64,7 +64,7 @@ def drop_image(ws, version: str) -> None:
         api.images.remove(tag)
 
 
-@on_backends("point", BUILD_POINTS, ["store.announced"])
+@on_backends("point", BUILD_POINTS, BUILD_POINTS)
 def test_killed_rebuild_of_an_existing_artifact(ws, point):
     built = ws
     lab("deploy", "1.0.1", cwd=built)
@@ -103,7 +103,7 @@ def test_killed_rollback(ws, point):
     assert lab_json("rollback", cwd=built)["version"] == "1.0.0"
 
 
-@on_backends("point", ["store.removing", "prune.removed"], ["prune.removed"])
+@on_backends("point", ["store.removing", "prune.removed"], ["store.removing", "prune.removed"])
 def test_killed_prune(ws, point):
     built = ws
     lab("deploy", "1.0.2", cwd=built)

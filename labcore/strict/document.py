@@ -12,7 +12,8 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from labcore.errors import DataError
 from labcore.strict.files import KIB, LineIndex, read_text
-from labcore.strict.yamldoc import DEFAULT_RULES, Rules, Unreadable, compose_strict, plain
+from labcore.strict.rules import DEFAULT_RULES, Rules
+from labcore.strict.yamldoc import Unreadable, compose_strict, plain
 
 
 @dataclass(frozen=True)

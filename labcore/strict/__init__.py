@@ -29,7 +29,12 @@ _WHERE = {
     "Rules": "rules",
 }
 
-__all__ = sorted(_WHERE)
+# The modules whose source decides what a YAML file reads as (labkit.derived keys
+# what it keeps by their digest).
+YAML_READER = ("labcore.strict.files", "labcore.strict.rules", "labcore.strict.yamldoc",
+               "labcore.strict.yamlsyntax", "labcore.strict.document", "ruamel.yaml")
+
+__all__ = sorted([*_WHERE, "YAML_READER"])
 
 
 def __getattr__(name: str) -> Any:

@@ -5,8 +5,9 @@
 - :mod:`.yamldoc`: one YAML document composed to a node tree, refusing
   anchors, aliases, tags, merge keys, duplicated keys, deep nesting, too many
   values and a second document, with a line for every node;
-- :mod:`.document`: a YAML file as plain data that knows its lines, the
-  ``schema_version`` check and pydantic validation naming the field's line;
+- :mod:`.document`: a YAML file as plain data that knows its lines;
+- :mod:`.schema`: the ``schema_version`` check and pydantic validation naming
+  the field's line;
 - :mod:`.jsondoc`: JSON and JSON lines, as strict;
 - :mod:`.rules`: what a strict YAML document may hold.
 
@@ -21,8 +22,8 @@ from typing import Any
 
 # Each name, and the module that defines it.
 _WHERE = {
-    **dict.fromkeys(("YamlDoc", "load_yaml", "parse_yaml", "require_mapping",
-                     "schema_version", "validate"), "document"),
+    **dict.fromkeys(("YamlDoc", "load_yaml", "parse_yaml", "require_mapping"), "document"),
+    **dict.fromkeys(("schema_version", "validate"), "schema"),
     **dict.fromkeys(("KIB", "MIB", "LineIndex", "decode", "read_bytes", "read_text"), "files"),
     **dict.fromkeys(("load_json", "load_jsonl", "load_jsonl_lines", "parse_json"), "jsondoc"),
     **dict.fromkeys(("Budget", "Refused", "compose", "compose_strict", "plain"), "yamldoc"),
@@ -32,7 +33,8 @@ _WHERE = {
 # The modules whose source decides what a YAML file reads as (labkit.derived keys
 # what it keeps by their digest).
 YAML_READER = ("labcore.strict.files", "labcore.strict.rules", "labcore.strict.yamldoc",
-               "labcore.strict.yamlsyntax", "labcore.strict.document", "ruamel.yaml")
+               "labcore.strict.yamlsyntax", "labcore.strict.document", "labcore.strict.schema",
+               "ruamel.yaml")
 
 __all__ = sorted([*_WHERE, "YAML_READER"])
 

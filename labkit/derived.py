@@ -105,7 +105,7 @@ def store(kind: str, source: bytes, reader: str | None, data: Any) -> None:
     directory = _path(kind, key).parent
     with contextlib.suppress(OSError):
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")  # not *.json
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(blob)

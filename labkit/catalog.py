@@ -39,17 +39,42 @@ def lab_dirs(root: Path | None = None) -> list[Path]:
 def load(directory: Path) -> Lab:
     """The lab in ``directory``, read strictly and schema-checked.
 
-    Any problem is one DataError naming lab.yaml, the line and the field.
+    Any problem is one DataError naming lab.yaml, the line and the field. What the
+    strict reader made of the file is kept (labkit.derived), so the next command
+    reading the same bytes skips the YAML; the schema checks run every time.
     """
-    from labcore.strict import load_yaml, require_mapping, schema_version, validate
-    from labkit.labspec import LAB_YAML_RULES, MAX_BYTES, SCHEMA_VERSIONS, LabSpec
+    from labkit import derived
+    from labkit.labspec import LAB_YAML_RULES, MAX_BYTES
 
-    path = directory / LAB_FILE
-    doc = load_yaml(path, limit=MAX_BYTES, kind="a lab.yaml file", rules=LAB_YAML_RULES)
-    data = require_mapping(doc, "lab settings")
-    schema_version(data, path, SCHEMA_VERSIONS, line_of=doc.line_of)
-    spec = validate(LabSpec, data, path, line_of=doc.line_of, aliases={"break_": "break"})
+    spec = derived.load_yaml(directory / LAB_FILE, kind="lab.yaml", limit=MAX_BYTES,
+                             rules=LAB_YAML_RULES, read=_read, restore=_restore)
     return Lab(spec=spec, dir=directory)
+
+
+def _read(doc) -> tuple[object, object]:
+    from labcore.strict import require_mapping, schema_version, validate
+    from labkit.labspec import SCHEMA_VERSIONS, LabSpec
+
+    data = require_mapping(doc, "lab settings")
+    schema_version(data, doc.path, SCHEMA_VERSIONS, line_of=doc.line_of)
+    spec = validate(LabSpec, data, doc.path, line_of=doc.line_of, aliases={"break_": "break"})
+    return spec, data
+
+
+def _restore(data: object) -> object | None:
+    """The LabSpec of data read before; None when it no longer passes (the file is
+    then read again, for the sentence that names the line)."""
+    from pydantic import ValidationError
+
+    from labkit.labspec import SCHEMA_VERSIONS, LabSpec
+
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if type(version) is not int or version not in SCHEMA_VERSIONS:
+        return None
+    try:
+        return LabSpec.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def all_labs(root: Path | None = None) -> list[Lab]:

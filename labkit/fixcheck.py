@@ -12,7 +12,6 @@ from checker.records import FixVerdict
 from labcore import git
 from labkit import labstate, smoke
 from labkit.catalog import Lab
-from labkit.check_fixtures import run_lab_checks
 from labkit.errors import LabError
 from labkit.lifecycle import run_release, stop_workspace
 from labkit.runtime.layout import Workspace
@@ -79,6 +78,8 @@ def _verify_in(lab: Lab, ws_root: Path, scratch: Path, commit: str, diff: str) -
             except LabError as err:
                 return FixVerdict(False, f"with fix_diff applied, the smoke test of {version} "
                                          f"could not run: {err}")
+    from labkit.check_fixtures import run_lab_checks  # imports pytest: only when checking
+
     failing = [r for r in run_lab_checks(lab.dir, scratch) if not r.passed]
     if failing:
         return FixVerdict(False, "with fix_diff applied to the broken state these checks still "

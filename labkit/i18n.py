@@ -31,13 +31,31 @@ def lang(explicit: str | None = None) -> str:
 
 @cache
 def catalog() -> dict[str, dict[str, str]]:
-    from ruamel.yaml import YAML
+    """The messages, checked; what YAML made of the file is kept (labkit.derived)."""
+    from labkit import derived
 
-    data = YAML(typ="safe", pure=True).load(CATALOG.read_text(encoding="utf-8"))
-    for key, texts in data.items():
-        if set(texts) != set(LANGS):
-            raise RuntimeError(f"{CATALOG}: message {key!r} needs exactly {LANGS}")
+    raw = CATALOG.read_bytes()
+    reader = derived.code_digest("ruamel.yaml", __name__)
+    data = derived.lookup("messages.yaml", raw, reader)
+    if data is None or _problem(data):
+        from ruamel.yaml import YAML
+
+        data = YAML(typ="safe", pure=True).load(raw.decode("utf-8"))
+        problem = _problem(data)
+        if problem:
+            raise RuntimeError(f"{CATALOG}: {problem}")
+        derived.store("messages.yaml", raw, reader, data)
     return data
+
+
+def _problem(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return "must be a mapping of message keys"
+    for key, texts in data.items():
+        if not isinstance(texts, dict) or set(texts) != set(LANGS) \
+                or not all(isinstance(text, str) for text in texts.values()):
+            return f"message {key!r} needs exactly {LANGS}"
+    return None
 
 
 def t(key: str, language: str | None = None, **params: object) -> str:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from labkit.runtime.fsutil import atomic_write_json
-from labkit.runtime.prober import set_probing
 from labkit.runtime.statefile import read_object
 
 # What to do when a file cannot be read (the journal keeps the evidence of each).
@@ -59,6 +58,8 @@ def set_break(ws_root: Path, **data: Any) -> dict[str, Any]:
     current = break_info(ws_root) or {"schema_version": 1}
     current.update(data)
     atomic_write_json(_path(ws_root, "break"), current)
+    from labkit.runtime.prober import set_probing  # asyncio: only when a break changes
+
     set_probing(ws_root / ".lab", current.get("stage") in ("injected", "released")
                 and not current.get("resolved_at"))
     return current

@@ -134,7 +134,8 @@ def check_lab(lab: Lab, ws: Workspace, *, verify_diff: bool = True,
 
     checks = run_lab_checks(lab.dir, ws.root, timeout=timeout)
     learner = (labstate.lab_info(ws.root) or {}).get("learner")
-    record = judge_records(ws.root / RECORDS_FILE, all_rules(), bug_id=lab.id,
+    # Only this lab's records are judged: the other labs need not be read.
+    record = judge_records(ws.root / RECORDS_FILE, {lab.id: rules_for(lab)}, bug_id=lab.id,
                            verify_fix=partial(verify_fix, lab, ws.root) if verify_diff else None,
                            evidence=evidence_of(ws))
     apply_decisions(record, learner, lab.id, load_decisions(reviews_path(ws.root)))

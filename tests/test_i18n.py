@@ -71,3 +71,23 @@ def test_a_catalog_entry_missing_a_language_is_refused(tmp_path, monkeypatch):
         monkeypatch.undo()
         i18n.catalog.cache_clear()
     assert "hint.label" in i18n.catalog()
+
+
+def test_the_catalog_kept_as_json_is_the_catalog_read_from_yaml(tmp_path, monkeypatch):
+    from ruamel.yaml import YAML
+
+    from labkit import derived, i18n
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path))
+    fresh = YAML(typ="safe", pure=True).load(i18n.CATALOG.read_text(encoding="utf-8"))
+    for _ in range(2):  # a full read that stores, then one from the cache
+        i18n.catalog.cache_clear()
+        assert i18n.catalog() == fresh
+    raw = i18n.CATALOG.read_bytes()
+    reader = derived.code_digest("ruamel.yaml", "labkit.i18n")
+    (entry,) = (tmp_path / "derived" / "messages.yaml").glob("*.json")
+    entry.unlink()
+    derived.store("messages.yaml", raw, reader, {**fresh, "smoke.pass": {"en": "forged"}})
+    i18n.catalog.cache_clear()
+    assert i18n.catalog() == fresh  # an entry that does not check is read again
+    i18n.catalog.cache_clear()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +30,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from labcore.errors import DataError
 from labcore.strict.files import LineIndex
+from labcore.strict.rules import DEFAULT_RULES, Rules
 from labcore.strict.yamlsyntax import explain
-
-MAX_DEPTH = 50
-MAX_NODES = 20_000
-MAX_LINES = 20_000
 
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -46,17 +42,6 @@ _ALLOWED_TAGS = {
     "seq": {"tag:yaml.org,2002:seq", "!"},
 }
 _STR = "tag:yaml.org,2002:str"
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What a strict document may hold, and the words its refusals use."""
-
-    noun: str = "this file"  # "records", "lab.yaml": "... is not allowed in {noun}"
-    one_document: str = "keep everything in one document"
-    max_depth: int = MAX_DEPTH
-    max_nodes: int = MAX_NODES
-    max_lines: int = MAX_LINES
 
 
 class Budget:
@@ -82,9 +67,6 @@ class Refused(Exception):
         self.first = first
         self.path = path
         self.kinds = kinds
-
-
-DEFAULT_RULES = Rules()
 
 
 def shown(text: object, limit: int = 40) -> str:

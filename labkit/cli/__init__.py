@@ -9,7 +9,8 @@ from labkit.cli.parser import build_parser, command_path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     run = getattr(args, "run", None)
     if run is None:
@@ -20,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
 
     use(getattr(args, "lang", None))
 
-    set_command(command_path(parser, sys.argv[1:] if argv is None else argv))
+    set_command(command_path(parser, argv))
     from labcore.errors import LabError
 
     try:

@@ -2,7 +2,8 @@
 
 Each verb module exposes ``register(subparsers, common)``; it adds its parser and
 sets ``run`` to a function taking the parsed arguments and returning an exit
-code. Verb modules import the library lazily so `lab` starts fast.
+code. Verb modules import the library lazily, and `lab` registers only the verb it
+runs (:data:`VERB_MODULES` names the verbs of each module), so `lab` starts fast.
 """
 
 from __future__ import annotations
@@ -12,33 +13,33 @@ import importlib
 
 from labkit import __version__
 
-# Order here is the order of `lab --help`.
-VERB_MODULES = [
-    "labs",
-    "start",
-    "break_lab",
-    "smoke",
-    "hint",
-    "shell",
-    "reset",
-    "check",
-    "report",
-    "records",
-    "stopwatch",
-    "grade",
-    "review",
-    "status",
-    "swarm",
-    "artifacts",
-    "deploy",
-    "rollback",
-    "update",
-    "serve",
-    "journal",
-    "doctor",
-    "new",
-    "dev",
-]
+# Each verb module and the verbs it registers. Order here is the order of `lab --help`.
+VERB_MODULES = {
+    "labs": ("list", "show"),
+    "start": ("start",),
+    "break_lab": ("break",),
+    "smoke": ("smoke",),
+    "hint": ("hint",),
+    "shell": ("shell",),
+    "reset": ("reset",),
+    "check": ("check",),
+    "report": ("report",),
+    "records": ("records", "record"),
+    "stopwatch": ("stopwatch",),
+    "grade": ("grade",),
+    "review": ("review",),
+    "status": ("status",),
+    "swarm": ("swarm",),
+    "artifacts": ("artifacts",),
+    "deploy": ("deploy",),
+    "rollback": ("rollback",),
+    "update": ("update",),
+    "serve": ("serve", "stop"),
+    "journal": ("journal",),
+    "doctor": ("doctor",),
+    "new": ("new",),
+    "dev": ("dev",),
+}
 
 
 class Common:
@@ -67,7 +68,13 @@ class Common:
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of `lab`. Given the ``argv`` to parse, when it starts with a verb
+    only that verb's module is imported and registered: the parse, the verb's help
+    and its errors are the same, and a command starts without building the other
+    verbs. Otherwise (no verb, an option, an unknown word) every verb is there."""
+    first = argv[0] if argv else None
+    modules = [m for m, verbs in VERB_MODULES.items() if first in verbs] or list(VERB_MODULES)
     parser = argparse.ArgumentParser(
         prog="lab",
         description="Break-fix labs for release engineering: break a real service, "
@@ -76,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lab {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     common = Common()
-    for name in VERB_MODULES:
+    for name in modules:
         module = importlib.import_module(f"labkit.cli.{name}")
         module.register(sub, common)
     return parser

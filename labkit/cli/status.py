@@ -15,7 +15,6 @@ def register(sub, common) -> None:
 
 def run(args) -> int:
     from labkit.cli.render import print_json
-    from labkit.console import say
     from labkit.i18n import lang as language
     from labkit.i18n import t
     from labkit.runtime.layout import Workspace
@@ -31,6 +30,8 @@ def run(args) -> int:
     if args.json:
         print_json(data)
         return EXIT_OK
+    from labkit.console import say  # rich: only for the terminal view
+
     lang = language(args.lang)
     sup = data["supervisor"]
     say(t("status.backend_kind", lang, kind=data["backend"]))

@@ -53,3 +53,33 @@ def test_missing_broken_and_non_mapping_files(tmp_path):
     assert caught.value.line is not None
     with pytest.raises(DataError, match="must be a mapping of settings"):
         _load(tmp_path, "- app\n")
+
+
+def test_settings_read_again_come_from_the_cache_checked_again(tmp_path, monkeypatch):
+    from labkit import derived
+
+    monkeypatch.setenv("LAB_CACHE_DIR", str(tmp_path / "cache"))
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    first = _load(ws, GOOD + "contract: contract/api.json\n")
+    assert service.load(ws) == first  # the second read comes from the cache
+    (entry,) = (tmp_path / "cache" / "derived" / "service.yaml").glob("*.json")
+    kept = service._restore
+    good = {"schema_version": 1, "app": "tutor", "build": ["sh", "scripts/build.sh"],
+            "run": ["python", "-m", "app"], "pythonpath": [], "health": "/healthz",
+            "contract": "contract/api.json", "requirements": "requirements.lock",
+            "tag_format": "v{version}", "dockerfile": "Dockerfile"}
+    assert kept(good) == first
+    for forged in ({**good, "app": "../x"}, {**good, "schema_version": True},
+                   {**good, "requirements": None}, {**good, "extra": 1},
+                   {k: v for k, v in good.items() if k != "run"}, [good]):
+        assert kept(forged) is None, forged
+    raw = (ws / service.FILENAME).read_bytes()
+    entry.unlink()
+    from labcore.strict import YAML_READER
+
+    reader = derived.code_digest(*YAML_READER, "labkit.runtime.service",
+                                 "labkit.runtime.service_model")
+    derived.store("service.yaml", raw, reader, {**good, "app": "../x"})
+    assert derived.lookup("service.yaml", raw, reader)["app"] == "../x"
+    assert service.load(ws) == first  # the forged entry is refused, the file read again

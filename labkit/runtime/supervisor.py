@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
-import resource
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -25,12 +22,13 @@ from labcore import events
 from labcore.errors import LabError
 from labcore.locks import try_lock
 from labcore.names import is_version
-from labkit.runtime import routerstate, sweep
+from labkit.runtime import controlserver, routerstate, sweep
 from labkit.runtime.backends import get_backend
 from labkit.runtime.control import socket_address
 from labkit.runtime.fsutil import atomic_write_json
 from labkit.runtime.health import FAILURES, Served, Watcher, wait_healthy
 from labkit.runtime.history import History
+from labkit.runtime.hostenv import free_port, log, raise_file_limit
 from labkit.runtime.layout import Workspace
 from labkit.runtime.prober import Prober
 from labkit.runtime.router import Router, Target
@@ -40,25 +38,6 @@ DRAIN_TIMEOUT = float(os.environ.get("LAB_DRAIN_TIMEOUT", "10"))
 ROUTER_IDLE_TIMEOUT = float(os.environ.get("LAB_ROUTER_IDLE_TIMEOUT", "15"))
 ROUTER_MAX_CONNECTIONS = int(os.environ.get("LAB_ROUTER_MAX_CONNECTIONS", "1024"))
 REVIVE_TIMEOUT = float(os.environ.get("LAB_REVIVE_TIMEOUT", "60"))
-
-
-def log(message: str) -> None:
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-    print(f"{stamp} {message}", flush=True)
-
-
-def raise_file_limit() -> None:
-    """Let the router hold its connection cap open: soft limit of open files up to the hard."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or soft < hard:
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Supervisor:
@@ -308,36 +287,13 @@ class Supervisor:
         return {}
 
     async def _control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            line = await reader.readline()
-            try:
-                req = json.loads(line)
-            except ValueError:
-                req = None
-            await self.ready.wait()
-            op = req.get("op") if isinstance(req, dict) else None
-            handler = getattr(self, f"op_{op}", None) if isinstance(op, str) else None
-            if not isinstance(op, str):
-                reply = {"ok": False, "error": "a request is a JSON object with an 'op' string"}
-            elif handler is None:
-                reply = {"ok": False, "error": f"unknown operation {op!r}"}
-            else:
-                try:
-                    reply = {"ok": True, **(await handler(req))}
-                except (RuntimeError, KeyError, OSError, ValueError, LabError) as err:
-                    reply = {"ok": False, "error": str(err)}
-            writer.write(json.dumps(reply).encode() + b"\n")
-            await writer.drain()
-        except (ValueError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+        await controlserver.answer(self, self.ready, reader, writer)
 
     # -- lifecycle --------------------------------------------------------------
     async def restore(self) -> None:
         active = self.state().get("active")
         if self.follower is not None:
-            await self._adopt(active)
+            await self.follower.adopt(active)
             return
         if not active:
             return
@@ -350,22 +306,6 @@ class Supervisor:
             await self.record(events.SUPERVISOR_RESTORED, {"version": active})
         except Exception as err:  # keep running: status reports nothing serving
             log(f"could not restore {active}: {err}")
-
-    async def _adopt(self, active: str | None) -> None:
-        """Follow the workspace's swarm service; made again from the last version served
-        when `lab stop` removed it."""
-        from labkit.runtime import swarm
-
-        try:
-            if active and await asyncio.to_thread(swarm.find, self.ws) is None:
-                await asyncio.to_thread(self.backend.prepare, active)
-                await asyncio.to_thread(swarm.join)
-                await asyncio.to_thread(swarm.create, self.ws, self.backend.tag(active))
-                log(f"made the swarm service again, running {active}")
-                await self.record(events.SUPERVISOR_RESTORED, {"version": active})
-        except Exception as err:  # keep running: status reports what the swarm says
-            log(f"could not make the swarm service again for {active}: {err}")
-        self.follower.begin(active)
 
     async def main(self) -> int:
         self.ws.state.mkdir(parents=True, exist_ok=True)

@@ -37,8 +37,20 @@ class Follower:
     def status(self) -> dict[str, Any]:
         return {"swarm": self.info, "swarm_error": self.error}
 
-    def begin(self, serving: str | None) -> None:
-        self.serving = serving
+    async def adopt(self, active: str | None) -> None:
+        """Follow the workspace's service, made again from ``active`` (the version last
+        served) when `lab stop` removed it."""
+        sup = self.sup
+        try:
+            if active and await asyncio.to_thread(swarm.find, sup.ws) is None:
+                await asyncio.to_thread(sup.backend.prepare, active)
+                await asyncio.to_thread(swarm.join)
+                await asyncio.to_thread(swarm.create, sup.ws, sup.backend.tag(active))
+                sup.log(f"made the swarm service again, running {active}")
+                await sup.record(events.SUPERVISOR_RESTORED, {"version": active})
+        except Exception as err:  # noqa: BLE001 - keep running: status says what the swarm says
+            sup.log(f"could not make the swarm service again for {active}: {err}")
+        self.serving = active
         self.task = asyncio.get_running_loop().create_task(self._loop())
 
     async def end(self) -> None:

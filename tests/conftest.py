@@ -34,7 +34,6 @@ E2E_FIXTURES = frozenset({
 })
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark end-to-end tests, so that -m "not e2e" leaves the fast inner loop: everything
     under tests/e2e/, every test that needs a started course or a built service, and
@@ -46,14 +45,54 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
             heavy.add(item.path)
     # Files with end-to-end tests first (the order within a file kept): the workers take
-    # the long files, and the set-up they share, early, and the quick ones fill the end.
+    # the long tests, and the set-up they share, early, and the quick ones fill the end.
     items.sort(key=lambda item: item.path not in heavy)
-    # Under ./run-tests (--dist loadgroup) a worker takes a file at a time, except that
-    # every test needing Docker runs on one worker: copies of one workspace share its
-    # images, and a test that removes an image must not race another that runs it.
-    for item in items:
-        group = "docker" if item.get_closest_marker("docker") else str(item.path)
-        item.add_marker(pytest.mark.xdist_group(group))
+
+
+# --- Docker tests on several workers ------------------------------------------------
+# The workers run Docker tests side by side, but two kinds must not overlap: a test
+# that removes an image every copy of a workspace shares (marked docker_exclusive)
+# runs alone among the Docker tests, the others hold the images lock shared; and
+# tests that make and leave a swarm (marked swarm) run one at a time.
+LOCK_WAIT = 1800.0  # seconds: longer than any Docker test runs
+
+
+@contextlib.contextmanager
+def _flocked(path: Path, mode: int, what: str):
+    import fcntl
+    import time
+
+    with open(path, "a") as handle:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"waited {LOCK_WAIT:g} s for {what}", pytrace=False)
+                time.sleep(0.2)  # another worker's Docker test holds it
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(autouse=True)
+def _docker_turns(request, tmp_path_factory):
+    import fcntl
+
+    item = request.node
+    if not item.get_closest_marker("docker"):
+        yield
+        return
+    root = shared_root(tmp_path_factory)
+    mode = fcntl.LOCK_EX if item.get_closest_marker("docker_exclusive") else fcntl.LOCK_SH
+    with contextlib.ExitStack() as held:
+        held.enter_context(_flocked(root / "docker-images.lock", mode, "the images lock"))
+        if item.get_closest_marker("swarm"):
+            held.enter_context(_flocked(root / "swarm.lock", fcntl.LOCK_EX, "the swarm lock"))
+        yield
 
 
 # --- set-up shared by the whole run ------------------------------------------------
@@ -355,3 +394,4 @@ def course(tmp_path):
     yield root, ws, env
     leftovers = shutdown_workspace(ws)
     assert not leftovers, f"processes left behind: {leftovers}"
+

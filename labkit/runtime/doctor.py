@@ -191,8 +191,10 @@ def _check_backends(ws: Workspace, report: Report, live: dict[str, Any] | None) 
                                            command=f"lab deploy {version}"))
     expected = _expected(ws)
     if live.get("active") is None and expected:
-        report.add("backends", Problem("not-serving", {"version": expected},
-                                       command=f"lab deploy {expected}"))
+        # On a swarm the service is made again by a new supervisor, not by a deploy.
+        command = ("lab stop && lab serve" if live.get("backend") == "swarm"
+                   else f"lab deploy {expected}")
+        report.add("backends", Problem("not-serving", {"version": expected}, command=command))
 
 
 def _check_port(ws: Workspace, report: Report, live: dict[str, Any] | None) -> None:

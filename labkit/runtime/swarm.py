@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ TASK_SOCKETS = "/run/tutor"  # where a task sees its socket directory
 DATA_DIR = "/data"
 # UpdateStatus.State values that end an update (the rest are in flight)
 SETTLED = ("completed", "rollback_completed", "paused", "rollback_paused")
+SETTLE_TIMEOUT = 30.0  # seconds for a swarm just left to be gone
 
 
 def _node_state(api) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def _node_state(api) -> dict[str, Any]:
 def join() -> bool:
     """Make sure the daemon is a swarm manager; True when this call made the swarm."""
     api = dockerapi.client()
-    swarm = _node_state(api)
+    swarm = _settled(api)
     state = swarm.get("LocalNodeState", "inactive")
     if state == "active":
         if not swarm.get("ControlAvailable"):
@@ -51,12 +53,62 @@ def join() -> bool:
     if state != "inactive":
         raise LabError(f"this Docker daemon's swarm is {state}; the kit waits for none or an "
                        "active one", hint="see docker info, or docker swarm leave --force")
-    api.swarm.init(advertise_addr="127.0.0.1", listen_addr="127.0.0.1:2377")
+    _init(api)
     node = api.nodes.get(_node_state(api)["NodeID"])
     spec = dict(node.attrs["Spec"])
     spec["Labels"] = {**(spec.get("Labels") or {}), CREATED_LABEL: dockerapi.KIT}
     node.update(spec)
     return True
+
+
+def _settled(api) -> dict[str, Any]:
+    """The node's swarm state once it is not in passing (pending: joining or leaving)."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    swarm = _node_state(api)
+    while swarm.get("LocalNodeState") == "pending" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        swarm = _node_state(api)
+    return swarm
+
+
+def _init(api) -> None:
+    """``docker swarm init`` on loopback, then wait until the node serves as a manager.
+    A swarm left a moment ago may still be winding down: init then says the node is
+    part of a swarm, or the new swarm goes away under it; both are tried again, within
+    SETTLE_TIMEOUT seconds."""
+    from docker.errors import APIError
+
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    while True:
+        try:
+            api.swarm.init(advertise_addr="127.0.0.1", listen_addr="127.0.0.1:2377")
+        except APIError as err:
+            if "already part of a swarm" not in str(err) or time.monotonic() > deadline:
+                raise LabError(f"the Docker daemon could not make a swarm: "
+                               f"{err.explanation or err}") from None
+        else:
+            if _manager_ready(api, deadline):
+                return
+        if time.monotonic() > deadline:
+            raise LabError(f"the swarm the kit made did not answer as a manager within "
+                           f"{SETTLE_TIMEOUT:g} s", hint="see docker info")
+        time.sleep(0.2)
+
+
+def _manager_ready(api, deadline: float) -> bool:
+    """True once the node answers as a manager; False if its swarm went away."""
+    from docker.errors import APIError
+
+    while time.monotonic() < deadline:
+        swarm = _node_state(api)
+        if swarm.get("LocalNodeState") == "inactive":
+            return False
+        if swarm.get("LocalNodeState") == "active" and swarm.get("ControlAvailable"):
+            with contextlib.suppress(APIError):
+                api.services.list()
+                return True
+        time.sleep(0.2)
+    return False
 
 
 def kit_services(api=None) -> list:
@@ -76,6 +128,7 @@ def leave_if_ours() -> bool:
     if kit_services(api):
         return False
     api.swarm.leave(force=True)
+    _settled(api)
     return True
 
 

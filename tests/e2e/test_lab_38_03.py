@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from support import KIT_ROOT, git, just, lab, lab_json, unwrap, wait_for
 
-pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+pytestmark = [pytest.mark.docker, pytest.mark.e2e, pytest.mark.swarm]
 
 LAB_DIR = KIT_ROOT / "labs" / "38-03-the-upgrade-that-silently-rolled-back"
 

@@ -25,4 +25,4 @@ def test_a_flip_onto_a_broken_release_is_counted_in_the_human_check(broken_38_02
     assert check.returncode == 1
     said = " ".join(check.stdout.split())
     assert "the lesson in numbers: 1 rollback(s) landed on a broken release" in said
-    assert re.search(r"your first action came [\d.]+ ?s after the impact", said), said
+    assert re.search(r"your first action came (\d+m)?[\d.]+ ?s after the impact", said), said

@@ -42,10 +42,15 @@ DOCKER = pytest.mark.docker
 pytestmark = pytest.mark.e2e
 
 
-def on_backends(name: str, points: list[str], docker_points: list[str]):
-    """Parametrize ``name`` over the points, on the process backend and on docker."""
+def on_backends(name: str, points: list[str], docker_points: list[str],
+                drops_image: tuple[str, ...] = ()):
+    """Parametrize ``name`` over the points, on the process backend and on docker (where
+    a point in ``drops_image`` removes a shared image, so runs alone)."""
     cases = [pytest.param("process", p, id=f"process-{p}") for p in points]
-    cases += [pytest.param("docker", p, id=f"docker-{p}", marks=DOCKER) for p in docker_points]
+    cases += [pytest.param("docker", p, id=f"docker-{p}",
+                           marks=[DOCKER, pytest.mark.docker_exclusive] if p in drops_image
+                           else DOCKER)
+              for p in docker_points]
     return pytest.mark.parametrize(("backend", name), cases)
 
 
@@ -80,7 +85,7 @@ def test_killed_rebuild_of_an_existing_artifact(ws, point):
 DEPLOY_POINTS = ["unpack.extracted", "deploy.prepared", "deploy.started", "deploy.switched"]
 
 
-@on_backends("point", DEPLOY_POINTS, DEPLOY_POINTS)
+@on_backends("point", DEPLOY_POINTS, DEPLOY_POINTS, drops_image=("unpack.extracted",))
 def test_killed_deploy(ws, backend, point):
     built = ws
     lab("deploy", "1.0.0", cwd=built)

@@ -88,6 +88,7 @@ def test_prune_removes_archive_and_image_then_rebuild_recovers(docker_built, doc
     assert manifest(docker_built, "1.0.1")["image_id"] != old["image_id"]  # a new build
 
 
+@pytest.mark.docker_exclusive  # it removes an image every copy of the workspace shares
 def test_deploy_loads_the_archive_when_the_image_is_gone(docker_built, docker_daemon):
     data = manifest(docker_built, "1.0.0")
     for tag in docker_daemon.images.get(data["image_id"]).tags:

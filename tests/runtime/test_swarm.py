@@ -14,7 +14,7 @@ from labkit.runtime import swarm
 from labkit.runtime.backends.docker import DockerBackend
 from labkit.runtime.layout import Workspace
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.swarm]
 
 SPEC = """\
 schema_version: 1
@@ -37,6 +37,8 @@ def in_no_swarm(docker_daemon):
     yield docker_daemon
     if node_state(docker_daemon) != "inactive":
         docker_daemon.swarm.leave(force=True)
+        wait_for(lambda: node_state(docker_daemon) == "inactive", timeout=30,
+                 what="the daemon to leave the swarm")
 
 
 @pytest.fixture

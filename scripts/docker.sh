@@ -36,7 +36,8 @@ ensure_docker() {
     fi
     mkdir -p "$kit_root/.cache"
     bootstrap_say "starting dockerd (log: .cache/dockerd.log)"
-    dockerd >"$kit_root/.cache/dockerd.log" 2>&1 &
+    # A swarm task's image is looked up locally, never pulled (images here are built).
+    DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd >"$kit_root/.cache/dockerd.log" 2>&1 &
     docker_pid=$!
     trap stop_docker EXIT
     trap 'stop_docker; exit 130' INT TERM

@@ -87,9 +87,13 @@ def _docker_turns(request, tmp_path_factory):
         yield
         return
     root = shared_root(tmp_path_factory)
-    mode = fcntl.LOCK_EX if item.get_closest_marker("docker_exclusive") else fcntl.LOCK_SH
+    exclusive = item.get_closest_marker("docker_exclusive")
     with contextlib.ExitStack() as held:
-        held.enter_context(_flocked(root / "docker-images.lock", mode, "the images lock"))
+        # The turnstile makes a waiting exclusive test first in line: a test that would
+        # share the images passes through it before taking its shared turn.
+        with _flocked(root / "docker-turnstile.lock", fcntl.LOCK_EX, "the turnstile"):
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            held.enter_context(_flocked(root / "docker-images.lock", mode, "the images lock"))
         if item.get_closest_marker("swarm"):
             held.enter_context(_flocked(root / "swarm.lock", fcntl.LOCK_EX, "the swarm lock"))
         yield

@@ -170,16 +170,33 @@ def create(ws: Workspace, image: str):
 
 
 def remove(ws: Workspace) -> list[str]:
-    """Remove the workspace's service (only services labelled with it); their names."""
+    """Remove the workspace's service (only services labelled with it) and the socket
+    directory its tasks were given; returns the services' names."""
+    import shutil
+
     from docker.errors import NotFound
 
     removed = []
     for service in dockerapi.client().services.list(
             filters={"label": dockerapi.label_filter(ws)}):
         with contextlib.suppress(NotFound):
+            sockets = _socket_source(service.attrs)
             service.remove()
             removed.append(service.name)
+            if sockets is not None:
+                shutil.rmtree(sockets, ignore_errors=True)
     return removed
+
+
+def _socket_source(attrs: dict) -> Path | None:
+    """The host directory mounted at the tasks' socket directory, when it is one the kit
+    made (under this user's base directory), else None."""
+    mounts = attrs["Spec"]["TaskTemplate"]["ContainerSpec"].get("Mounts") or []
+    for mount in mounts:
+        source = Path(mount.get("Source") or "/")
+        if mount.get("Target") == TASK_SOCKETS and source.parent.name == f"labkit-{os.getuid()}":
+            return source
+    return None
 
 
 def version_of(image: str | None) -> str | None:

@@ -108,5 +108,10 @@ def test_the_whole_story_on_a_swarm(docker_daemon, course):
         assert report["reference"]["backend"] == "swarm"
     finally:
         lab("stop", cwd=ws, env=env, check=False)
-    # lab stop removed the workspace's service and left the swarm the kit made.
+    # lab stop removed the workspace's service, its tasks' sockets, and left the swarm
+    # the kit made.
     assert docker_daemon.info()["Swarm"]["LocalNodeState"] == "inactive"
+    from labkit.runtime import swarm
+    from labkit.runtime.layout import Workspace
+
+    assert not swarm.socket_dir(Workspace(ws)).exists()

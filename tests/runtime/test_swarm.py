@@ -126,7 +126,10 @@ def test_remove_takes_only_the_workspace_s_service(swarm_ws, docker_daemon):
                                           name="not-the-kits", command=["sleep", "60"])
     try:
         swarm.create(swarm_ws, DockerBackend(swarm_ws).tag("1.0.1"))
+        sockets = swarm.socket_dir(swarm_ws)
+        assert sockets.is_dir()
         assert swarm.remove(swarm_ws) == [swarm.service_name(swarm_ws)]
+        assert not sockets.exists()  # the tasks' socket directory goes with the service
         assert [s.name for s in docker_daemon.services.list()] == ["not-the-kits"]
     finally:
         other.remove()

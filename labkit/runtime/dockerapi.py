@@ -57,7 +57,9 @@ def repository(ws) -> str:
 
 
 def workspace_containers(ws, *, all_states: bool = True) -> list:
-    return client().containers.list(all=all_states, filters={"label": label_filter(ws)})
+    # sparse: no inspect per container, so one going away meanwhile breaks nothing
+    return client().containers.list(all=all_states, sparse=True,
+                                    filters={"label": label_filter(ws)})
 
 
 def remove_workspace_containers(ws) -> list[str]:

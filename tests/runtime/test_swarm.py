@@ -51,7 +51,8 @@ def swarm_ws(docker_built, in_no_swarm):
     assert swarm.join() is True
     yield ws
     swarm.remove(ws)
-    wait_for(lambda: not in_no_swarm.containers.list(
+    # The low-level list: it inspects nothing, so a container going away meanwhile is fine.
+    wait_for(lambda: not in_no_swarm.api.containers(
         all=True, filters={"label": f"com.docker.swarm.service.name={swarm.service_name(ws)}"}),
         timeout=60, what="the service's containers to go")
     assert swarm.leave_if_ours() is True

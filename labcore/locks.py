@@ -1,4 +1,4 @@
-"""Exclusive file locks (flock), always with a timeout.
+"""File locks (flock), exclusive or shared, always with a timeout.
 
 A lock is waited for by polling a non-blocking flock until a deadline, so no
 caller can hang forever behind a stuck holder; the error names what holds it.
@@ -27,12 +27,15 @@ def default_timeout(fallback: float = 120.0) -> float:
         return fallback
 
 
-def acquire(fd: int, *, timeout: float, what: str, path: Path | None = None) -> None:
-    """Take an exclusive flock on ``fd``; raise LockTimeout after ``timeout`` seconds."""
+def acquire(fd: int, *, timeout: float, what: str, path: Path | None = None,
+            shared: bool = False) -> None:
+    """Take an exclusive (or ``shared``) flock on ``fd``; raise LockTimeout after
+    ``timeout`` seconds."""
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     deadline = time.monotonic() + timeout
     while True:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
@@ -57,14 +60,16 @@ def try_lock(path: Path) -> int | None:
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, *, timeout: float, what: str) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (which records the holder's pid)."""
+def file_lock(path: Path, *, timeout: float, what: str, shared: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (which records the holder's pid), or a shared
+    one (which records nothing: several hold it at once)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
-        acquire(fd, timeout=timeout, what=what, path=path)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        acquire(fd, timeout=timeout, what=what, path=path, shared=shared)
+        if not shared:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
         os.close(fd)

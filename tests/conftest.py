@@ -57,45 +57,25 @@ def pytest_collection_modifyitems(config, items):
 LOCK_WAIT = 1800.0  # seconds: longer than any Docker test runs
 
 
-@contextlib.contextmanager
-def _flocked(path: Path, mode: int, what: str):
-    import fcntl
-    import time
-
-    with open(path, "a") as handle:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(handle, mode | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"waited {LOCK_WAIT:g} s for {what}", pytrace=False)
-                time.sleep(0.2)  # another worker's Docker test holds it
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture(autouse=True)
 def _docker_turns(request, tmp_path_factory):
-    import fcntl
+    from labcore.locks import file_lock
 
     item = request.node
     if not item.get_closest_marker("docker"):
         yield
         return
     root = shared_root(tmp_path_factory)
-    exclusive = item.get_closest_marker("docker_exclusive")
+    exclusive = item.get_closest_marker("docker_exclusive") is not None
     with contextlib.ExitStack() as held:
         # The turnstile makes a waiting exclusive test first in line: a test that would
         # share the images passes through it before taking its shared turn.
-        with _flocked(root / "docker-turnstile.lock", fcntl.LOCK_EX, "the turnstile"):
-            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-            held.enter_context(_flocked(root / "docker-images.lock", mode, "the images lock"))
+        with file_lock(root / "docker-turnstile.lock", timeout=LOCK_WAIT, what="the turnstile"):
+            held.enter_context(file_lock(root / "docker-images.lock", timeout=LOCK_WAIT,
+                                         what="the images lock", shared=not exclusive))
         if item.get_closest_marker("swarm"):
-            held.enter_context(_flocked(root / "swarm.lock", fcntl.LOCK_EX, "the swarm lock"))
+            held.enter_context(file_lock(root / "swarm.lock", timeout=LOCK_WAIT,
+                                         what="the swarm lock"))
         yield
 
 

@@ -11,13 +11,13 @@ watching off (a deploy or ``lab serve`` still checks the serving backend)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from labcore import events
+from labkit.runtime import aiotasks
 from labkit.runtime.backends.base import Running
 from labkit.runtime.router import Target
 
@@ -121,11 +121,7 @@ class Watcher:
             self.task = asyncio.get_running_loop().create_task(self._loop())
 
     async def end(self) -> None:
-        for task in [self.task, *self.restarting.values()]:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await aiotasks.cancel(self.task, *self.restarting.values())
 
     async def _loop(self) -> None:
         while True:

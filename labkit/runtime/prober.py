@@ -9,7 +9,6 @@ turns it on, so the runtime knows nothing of labs."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from labcore import events
 from labcore.errors import LabError
+from labkit.runtime import aiotasks
 from labkit.runtime.fsutil import atomic_write_json, read_json
 
 INTERVAL = float(os.environ.get("LAB_PROBE_INTERVAL", "0.25"))
@@ -53,10 +53,7 @@ class Prober:
         self.task = asyncio.get_running_loop().create_task(self._loop())
 
     async def end(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        await aiotasks.cancel(self.task)
         await self._flush()
 
     # -- probing -------------------------------------------------------------

@@ -260,6 +260,18 @@ def running_tasks(ws: Workspace, service=None) -> list[dict[str, Any]]:
     return out
 
 
+def wait_settled(ws: Workspace, timeout: float) -> dict[str, Any] | None:
+    """The service's status once its last update has settled (or none was ever made),
+    else as it is after ``timeout`` seconds; None when there is no service."""
+    deadline = time.monotonic() + timeout
+    while True:
+        info = status(ws)
+        if info is None or info["update"]["state"] in (None, *SETTLED) \
+                or time.monotonic() > deadline:
+            return info
+        time.sleep(0.5)
+
+
 def converged(info: dict[str, Any], version: str) -> bool:
     """The service runs ``version`` as asked: its update completed (or none was ever
     made) and every running task runs that image."""

@@ -15,11 +15,10 @@ and then:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from labcore import events
-from labkit.runtime import swarm
+from labkit.runtime import aiotasks, swarm
 from labkit.runtime.router import Target
 
 INTERVAL = 0.25  # seconds between two reads of the service
@@ -54,10 +53,7 @@ class Follower:
         self.task = asyncio.get_running_loop().create_task(self._loop())
 
     async def end(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        await aiotasks.cancel(self.task)
 
     async def _loop(self) -> None:
         while True:

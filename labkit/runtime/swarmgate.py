@@ -29,8 +29,9 @@ def record(ws: Workspace, version: str, verdict: str) -> dict[str, Any]:
         "update_state": (info.get("update") or {}).get("state"),
         "tasks": [t["version"] for t in info.get("tasks") or []],
     }
-    entry["true"] = (verdict == "pass") == (serving == version
-                                             and swarm.converged(info, version)) \
-        if info else None
+    # Was the verdict right? A pass is true when the service converged on ``version``
+    # and users get it; a fail, when it did not. Unknown without a service.
+    done = bool(info) and serving == version and swarm.converged(info, version)
+    entry["true"] = ((verdict == "pass") == done) if info else None
     ws.journal.append(events.UPGRADE_GATE, entry)
     return entry

@@ -106,3 +106,16 @@ def test_default_timeout_reads_the_environment(monkeypatch):
     assert locks.default_timeout() == 2.5
     monkeypatch.setenv(locks.LOCK_TIMEOUT_ENV, "soon")
     assert locks.default_timeout(9) == 9
+
+
+def test_shared_holders_share_and_an_exclusive_one_waits_for_them(tmp_path):
+    path = tmp_path / "images.lock"
+    readers = (locks.file_lock(path, timeout=1, what="one reader", shared=True),
+               locks.file_lock(path, timeout=1, what="another reader", shared=True))
+    with readers[0], readers[1], pytest.raises(
+            LockTimeout, match="gave up after 0.1 s waiting for the writer"), \
+            locks.file_lock(path, timeout=0.1, what="the writer"):
+        pass
+    with locks.file_lock(path, timeout=1, what="the writer"), pytest.raises(LockTimeout), \
+            locks.file_lock(path, timeout=0.1, what="a reader", shared=True):
+        pass

@@ -4,7 +4,9 @@ a failing update is rolled back by the swarm, and the status says so."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import subprocess
 
 import pytest
@@ -58,15 +60,26 @@ def swarm_ws(docker_built, in_no_swarm):
     assert swarm.leave_if_ours() is True
 
 
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP over a task's Unix socket, the way the kit's router reaches it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("localhost", timeout=5)
+        self.path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        self.sock.connect(self.path)
+
+
 def unix_get(path: str, url: str) -> dict:
-    out = subprocess.run(["python3", "-c", (
-        "import http.client,socket,sys\n"
-        "class C(http.client.HTTPConnection):\n"
-        "    def connect(self):\n"
-        "        self.sock=socket.socket(socket.AF_UNIX); self.sock.connect(sys.argv[1])\n"
-        "c=C('localhost',timeout=5); c.request('GET',sys.argv[2]); print(c.getresponse().read().decode())"),
-        path, url], capture_output=True, text=True, timeout=20, check=True)
-    return json.loads(out.stdout)
+    conn = UnixConnection(path)
+    try:
+        conn.request("GET", url)
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
 
 
 def settled(ws):

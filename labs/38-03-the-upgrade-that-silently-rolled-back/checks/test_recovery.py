@@ -9,17 +9,17 @@ rolls that update back by itself; the check waits until it has.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import time
 
 from labkit import labchecks
 from labkit.labchecks import say
 from labkit.paths import lab_command
+from labkit.runtime import swarm
+from labkit.runtime.layout import Workspace
+from labkit.runtime.status import runtime_status
 
 GATE_TIMEOUT = 180  # seconds: a gate may wait for the swarm's monitor and rollback
-SETTLED = ("completed", "rollback_completed", "paused", "rollback_paused", "")
 
 
 def test_smoke_is_green(workspace):
@@ -34,24 +34,10 @@ def test_service_tests_untouched(workspace, lab):
     labchecks.service_tests_untouched(workspace, f"v{lab.baseline.releases[0]}")
 
 
-def _run(args, workspace, **kw):
-    env = {**os.environ, "LAB": lab_command()}
-    return subprocess.run(args, cwd=workspace, env=env, capture_output=True, text=True, **kw)
-
-
-def _update_state(service: str, workspace) -> str:
-    proc = _run(["docker", "service", "inspect", "--format",
-                 "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", service], workspace,
-                timeout=30)
-    return proc.stdout.strip()
-
-
 def test_the_gate_fails_an_upgrade_the_swarm_rolls_back(workspace):
-    status = json.loads(_run([*lab_command().split(), "status", "--json"], workspace,
-                             timeout=60).stdout)["data"]
-    serving = status["serving"]
-    service = _run([*lab_command().split(), "swarm", "service"], workspace,
-                   timeout=60).stdout.strip()
+    ws = Workspace(workspace)
+    serving = runtime_status(ws)["serving"]
+    service = swarm.service_name(ws) if swarm.find(ws) is not None else None
     assert serving and service, say("no swarm service serves; start it with lab serve",
                                     "ningún servicio de swarm está sirviendo; arráncalo con "
                                     "lab serve")
@@ -62,9 +48,7 @@ def test_the_gate_fails_an_upgrade_the_swarm_rolls_back(workspace):
     try:
         gate = _run(["sh", "scripts/upgrade-gate.sh", serving], workspace, timeout=GATE_TIMEOUT)
     finally:
-        deadline = time.monotonic() + GATE_TIMEOUT
-        while _update_state(service, workspace) not in SETTLED and time.monotonic() < deadline:
-            time.sleep(0.5)
+        swarm.wait_settled(ws, GATE_TIMEOUT)  # the swarm rolls that update back by itself
     said = (gate.stdout + gate.stderr).strip().splitlines()
     assert gate.returncode != 0, say(
         f"scripts/upgrade-gate.sh {serving} passed an update that never turned healthy and "
@@ -73,3 +57,8 @@ def test_the_gate_fails_an_upgrade_the_swarm_rolls_back(workspace):
         f"scripts/upgrade-gate.sh {serving} dio por buena una actualización que nunca llegó a "
         f"estar sana y que el swarm deshizo (dijo: {said[-1] if said else 'nada'}); una "
         "compuerta tiene que exigir que la actualización haya convergido")
+
+
+def _run(args, workspace, **kw):
+    env = {**os.environ, "LAB": lab_command()}
+    return subprocess.run(args, cwd=workspace, env=env, capture_output=True, text=True, **kw)
